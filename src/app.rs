@@ -1,0 +1,186 @@
+//! The commands behind the binary. Each returns an [`Outcome`] that `main.rs` maps to an exit code; an
+//! `Err` is a usage or input error (exit 2) that stopped the command before it could produce a report.
+
+use crate::cli::{Cli, Command, Format, ListFormat, RulesCheckArgs, RulesCommand, RulesListArgs, ScanArgs};
+use crate::config::Config;
+use crate::detect::Detector;
+use crate::finding::FingerprintKey;
+use crate::report::{self, write::write_atomically, ReportContext};
+use crate::rules::{check, RuleSet};
+use crate::{git, scan};
+use anyhow::Result;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing at or above the failure threshold.
+    Clean,
+    /// Findings at or above the threshold, or failed rule checks.
+    Findings,
+    /// Something could not be read; reports were still written.
+    Error,
+}
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Scan(args) => run_scan(&args),
+        Command::Rules(RulesCommand::List(args)) => rules_list(&args),
+        Command::Rules(RulesCommand::Check(args)) => rules_check(&args),
+    }
+}
+
+pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
+    let config = Config::from_args(args)?;
+    let rules = Arc::new(RuleSet::load(true, &config.rule_paths, &config.disabled_rules)?);
+    let detector = Detector::new(rules.clone());
+    let key = fingerprint_key(&config);
+    let started = Instant::now();
+    let outcome = scan::run(&config, &detector, &key);
+    let elapsed = started.elapsed();
+
+    let ctx = ReportContext {
+        rules: &rules,
+        color: config.color,
+    };
+    let primary = report::render(config.format, &outcome, &ctx);
+    match &config.output {
+        Some(path) => write_atomically(path, primary.as_bytes())?,
+        None => write_stdout(primary.as_bytes())?,
+    }
+    let file_ctx = ReportContext {
+        rules: &rules,
+        color: false,
+    };
+    for (format, path) in &config.reports {
+        write_atomically(path, report::render(*format, &outcome, &file_ctx).as_bytes())?;
+    }
+
+    let mut err = std::io::stderr().lock();
+    for e in &outcome.errors {
+        let _ = writeln!(err, "keyless: {}: {}", e.path, e.message);
+    }
+    let _ = writeln!(err, "{}", report::human::summary(&outcome.stats, elapsed));
+
+    Ok(if !outcome.errors.is_empty() {
+        Outcome::Error
+    } else if outcome.findings.iter().any(|f| config.fails_on(f.severity)) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// `--fingerprint-key`, else a key derived from the repository's first commit (stable for everyone who
+/// clones it, different between repositories), else the documented default.
+fn fingerprint_key(config: &Config) -> FingerprintKey {
+    if let Some(k) = &config.fingerprint_key {
+        return FingerprintKey::from_seed(k);
+    }
+    let dir = config
+        .roots
+        .iter()
+        .flatten()
+        .next()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), |d| d.to_path_buf())
+            }
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    git::worktree_top(&dir)
+        .and_then(|top| git::first_commit(&top))
+        .map(|id| FingerprintKey::from_seed(&format!("git:{id}")))
+        .unwrap_or_else(|| FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED))
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[derive(Serialize)]
+struct ListedRule<'a> {
+    id: &'a str,
+    title: &'a str,
+    service: &'a str,
+    severity: &'a str,
+    confidence: &'a str,
+    keywords: &'a [String],
+}
+
+fn rules_list(args: &RulesListArgs) -> Result<Outcome> {
+    let rules = RuleSet::load(true, &args.rules, &[])?;
+    let listed: Vec<ListedRule<'_>> = rules
+        .rules
+        .iter()
+        .map(|r| ListedRule {
+            id: &r.id,
+            title: &r.title,
+            service: &r.service,
+            severity: r.severity.as_str(),
+            confidence: r.confidence.as_str(),
+            keywords: &r.keywords,
+        })
+        .collect();
+    let text = match args.format {
+        ListFormat::Json => serde_json::to_string_pretty(&listed)? + "\n",
+        ListFormat::Text => {
+            let width = listed.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut s = String::new();
+            for r in &listed {
+                s.push_str(&format!(
+                    "{:<width$}  {:<8}  {}  ({})\n",
+                    r.id, r.severity, r.title, r.service
+                ));
+            }
+            s.push_str(&format!("{} rules\n", listed.len()));
+            s
+        }
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+fn rules_check(args: &RulesCheckArgs) -> Result<Outcome> {
+    let rules = Arc::new(RuleSet::load(args.paths.is_empty(), &args.paths, &[])?);
+    let failures = check::check(rules.clone());
+    let mut out = String::new();
+    for f in &failures {
+        out.push_str(&format!("{f}\n"));
+    }
+    out.push_str(&format!(
+        "checked {} rules in {} packs: {} failure{}\n",
+        rules.rules.len(),
+        rules.packs.len(),
+        failures.len(),
+        if failures.len() == 1 { "" } else { "s" }
+    ));
+    write_stdout(out.as_bytes())?;
+    Ok(if failures.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// Renders a report for tests and benches without going through the binary.
+pub fn render_report(format: Format, outcome: &scan::ScanOutcome, rules: &RuleSet) -> String {
+    report::render(format, outcome, &ReportContext { rules, color: false })
+}

@@ -1,0 +1,134 @@
+//! Command-line syntax only. The doc comments are the `--help` text; turning these into a `Config` happens
+//! in `config.rs`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Find hard-coded credentials in configuration files and learn how to replace each one with a managed
+/// identity.
+#[derive(Debug, Parser)]
+#[command(name = "keyless", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and folders for hard-coded secrets.
+    Scan(ScanArgs),
+    /// List or check the rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan; `-` reads standard input. Files named here are scanned even if ignored.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Report format written to standard output (or to --output).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output (atomically).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write a report in FORMAT to FILE, e.g. `--report sarif=keyless.sarif`. Repeatable.
+    #[arg(long, value_name = "FORMAT=FILE")]
+    pub report: Vec<String>,
+
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Do not respect .gitignore, .ignore and .git/info/exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Skip paths matching GLOB (gitignore-style; a glob without `/` matches at any depth). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Skip files larger than this (bytes, or with a K/M/G or KiB/MiB/GiB suffix).
+    #[arg(long, value_name = "SIZE", default_value = "25MiB")]
+    pub max_file_size: String,
+
+    /// Add rule packs from a TOML file or a folder of them. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+
+    /// Turn off a rule by id. Repeatable.
+    #[arg(long, value_name = "ID")]
+    pub disable_rule: Vec<String>,
+
+    /// Exit with 1 when a finding has this severity or higher (`info` findings never fail).
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    pub fail_on: FailOn,
+
+    /// Key for the fingerprint HMAC (default: derived from the repository's first commit).
+    #[arg(long, env = "KEYLESS_FINGERPRINT_KEY", value_name = "KEY", hide_env_values = true)]
+    pub fingerprint_key: Option<String>,
+
+    /// Print the full secrets in every report. Off by default for a reason.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// When to use colour in the text report (NO_COLOR is honoured).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Print the loaded rules.
+    List(RulesListArgs),
+    /// Check that every rule's examples match and its negative examples do not.
+    Check(RulesCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesListArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// Add rule packs from a TOML file or a folder of them. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesCheckArgs {
+    /// Packs to check (files or folders). Without one, the built-in packs are checked.
+    pub paths: Vec<PathBuf>,
+}

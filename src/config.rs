@@ -1,0 +1,182 @@
+//! Command-line arguments → one immutable `Config` for the run.
+//!
+//! Every validation of user input that does not need the file system happens here, so a typo in a flag
+//! fails before any work starts (exit code 2).
+
+use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
+use crate::severity::Severity;
+use anyhow::{bail, Context, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug)]
+pub struct Config {
+    /// What to scan; `None` stands for standard input.
+    pub roots: Vec<Option<PathBuf>>,
+    pub threads: usize,
+    pub respect_ignore: bool,
+    pub exclude: Exclude,
+    pub max_file_size: u64,
+    pub rule_paths: Vec<PathBuf>,
+    pub disabled_rules: Vec<String>,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub reports: Vec<(Format, PathBuf)>,
+    pub fail_on: FailOn,
+    pub fingerprint_key: Option<String>,
+    pub show_secrets: bool,
+    pub color: bool,
+}
+
+impl Config {
+    pub fn from_args(args: &ScanArgs) -> Result<Config> {
+        let threads = match args.threads {
+            Some(0) => bail!("--threads must be at least 1"),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        let reports = args
+            .report
+            .iter()
+            .map(|r| parse_report(r))
+            .collect::<Result<Vec<_>>>()?;
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                args.output.is_none()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        Ok(Config {
+            roots: args
+                .paths
+                .iter()
+                .map(|p| (p.as_os_str() != "-").then(|| p.clone()))
+                .collect(),
+            threads,
+            respect_ignore: !args.no_ignore,
+            exclude: Exclude::new(&args.exclude)?,
+            max_file_size: parse_size(&args.max_file_size)
+                .with_context(|| format!("--max-file-size {}", args.max_file_size))?,
+            rule_paths: args.rules.clone(),
+            disabled_rules: args.disable_rule.clone(),
+            format: args.format,
+            output: args.output.clone(),
+            reports,
+            fail_on: args.fail_on,
+            fingerprint_key: args.fingerprint_key.clone(),
+            show_secrets: args.show_secrets,
+            color,
+        })
+    }
+
+    /// Whether a finding of this severity makes the scan exit with 1. `info` never does.
+    pub fn fails_on(&self, severity: Severity) -> bool {
+        let threshold = match self.fail_on {
+            FailOn::Critical => Severity::Critical,
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Low => Severity::Low,
+            FailOn::Never => return false,
+        };
+        severity != Severity::Info && severity >= threshold
+    }
+}
+
+fn parse_report(spec: &str) -> Result<(Format, PathBuf)> {
+    let Some((format, file)) = spec.split_once('=') else {
+        bail!("--report {spec}: expected FORMAT=FILE, e.g. sarif=keyless.sarif");
+    };
+    let format = match format {
+        "text" => Format::Text,
+        "json" => Format::Json,
+        "sarif" => Format::Sarif,
+        other => bail!("--report {spec}: unknown format '{other}' (expected text, json or sarif)"),
+    };
+    if file.is_empty() {
+        bail!("--report {spec}: missing file name");
+    }
+    Ok((format, PathBuf::from(file)))
+}
+
+/// `25MiB`, `25M`, `1024`, `10k`: binary multiples either way.
+pub fn parse_size(s: &str) -> Result<u64> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num.parse().with_context(|| format!("'{s}' is not a size"))?;
+    let mult = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => bail!("unknown size unit '{other}' in '{s}'"),
+    };
+    n.checked_mul(mult).with_context(|| format!("'{s}' is too large"))
+}
+
+/// `--exclude` globs, matched against reported (`/`-separated, repository-relative) paths with gitignore's
+/// habits: a glob without `/` matches a name at any depth, and matching a folder excludes what is inside.
+#[derive(Debug, Default)]
+pub struct Exclude {
+    set: Option<GlobSet>,
+}
+
+impl Exclude {
+    pub fn new(globs: &[String]) -> Result<Exclude> {
+        if globs.is_empty() {
+            return Ok(Exclude { set: None });
+        }
+        let mut b = GlobSetBuilder::new();
+        for g in globs {
+            let trimmed = g.trim_end_matches('/');
+            let anchored = trimmed.contains('/');
+            let base = trimmed.trim_start_matches('/');
+            let pattern = if anchored {
+                base.to_string()
+            } else {
+                format!("**/{base}")
+            };
+            for p in [pattern.clone(), format!("{pattern}/**")] {
+                b.add(
+                    Glob::new(&p)
+                        .with_context(|| format!("--exclude {g}: invalid glob"))?,
+                );
+            }
+        }
+        Ok(Exclude {
+            set: Some(b.build()?),
+        })
+    }
+
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.set.as_ref().is_some_and(|s| s.is_match(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("25MiB").unwrap(), 25 << 20);
+        assert_eq!(parse_size("10k").unwrap(), 10 << 10);
+        assert_eq!(parse_size("123").unwrap(), 123);
+        assert!(parse_size("12 parsecs").is_err());
+    }
+
+    #[test]
+    fn exclude_globs_behave_like_gitignore() {
+        let e = Exclude::new(&["*.min.js".into(), "vendor".into(), "/docs/*.md".into()]).unwrap();
+        assert!(e.is_excluded("a/b/app.min.js"));
+        assert!(e.is_excluded("vendor/x/y.json"));
+        assert!(e.is_excluded("src/vendor/y.json"));
+        assert!(e.is_excluded("docs/a.md"));
+        assert!(!e.is_excluded("src/docs/a.md"));
+        assert!(!e.is_excluded("src/app.js"));
+    }
+}

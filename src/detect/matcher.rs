@@ -1,0 +1,103 @@
+//! Runs a candidate rule's regex on the window around its keyword hits, never over the whole file.
+//!
+//! Windows of the same rule that overlap are merged first, so a keyword that appears on every line of a
+//! file costs one regex pass over that stretch, not one per hit. Windows are widened to whole lines (within
+//! a bound) so `^`, `$` and a value that runs past the window edge behave as they would on the full file.
+
+use super::prefilter::Hit;
+use crate::rules::Rule;
+use std::ops::Range;
+
+/// How far a window may be widened to reach a line boundary; stops minified files from turning a window
+/// into the whole file.
+const LINE_SNAP_LIMIT: usize = 1024;
+
+/// A regex match before validation. Ranges are byte ranges in the scanned text.
+#[derive(Debug, Clone)]
+pub struct RawMatch {
+    pub rule: usize,
+    pub secret: Range<usize>,
+    /// Named groups other than `secret`, in pattern order, that matched and do not overlap the secret.
+    pub captures: Vec<(String, String)>,
+}
+
+/// Turns hits into merged `(rule, region)` pairs. `hits` must be sorted by (rule, start).
+pub fn regions(text: &str, rules: &[Rule], hits: &[Hit], out: &mut Vec<(usize, Range<usize>)>) {
+    for hit in hits {
+        let w = rules[hit.rule].window;
+        let start = snap_start(text, hit.start.saturating_sub(w));
+        let end = snap_end(text, (hit.end + w).min(text.len()));
+        match out.last_mut() {
+            Some((rule, region)) if *rule == hit.rule && start <= region.end => {
+                region.end = region.end.max(end);
+            }
+            _ => out.push((hit.rule, start..end)),
+        }
+    }
+}
+
+/// Every match of `rule` inside `region`.
+pub fn matches(text: &str, rule_index: usize, rule: &Rule, region: Range<usize>, out: &mut Vec<RawMatch>) {
+    let re = rule.regex();
+    let hay = &text[region.clone()];
+    for caps in re.captures_iter(hay) {
+        let Some(secret) = caps.name("secret") else {
+            continue;
+        };
+        if secret.is_empty() {
+            continue;
+        }
+        let secret_range = region.start + secret.start()..region.start + secret.end();
+        let mut captures = Vec::new();
+        for name in re.capture_names().flatten() {
+            if name == "secret" {
+                continue;
+            }
+            if let Some(m) = caps.name(name) {
+                let overlaps = m.start() < secret.end() && secret.start() < m.end();
+                if !m.is_empty() && !overlaps && !captures.iter().any(|(n, _)| n == name) {
+                    captures.push((name.to_string(), m.as_str().to_string()));
+                }
+            }
+        }
+        out.push(RawMatch {
+            rule: rule_index,
+            secret: secret_range,
+            captures,
+        });
+    }
+}
+
+fn snap_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let floor = at.saturating_sub(LINE_SNAP_LIMIT);
+    match bytes[floor..at].iter().rposition(|&b| b == b'\n' || b == b'\r') {
+        Some(i) => floor + i + 1,
+        None if floor == 0 => 0,
+        None => char_floor(text, at),
+    }
+}
+
+fn snap_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let ceil = (at + LINE_SNAP_LIMIT).min(bytes.len());
+    match bytes[at..ceil].iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(i) => at + i,
+        None if ceil == bytes.len() => bytes.len(),
+        None => char_ceil(text, at),
+    }
+}
+
+fn char_floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn char_ceil(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}

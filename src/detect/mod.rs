@@ -1,0 +1,134 @@
+//! The detection engine: keyword prefilter → regex on windows → validation → one candidate per secret.
+//!
+//! A [`Detector`] is built once per run from the rule set and shared by reference; each worker thread asks
+//! it for its own [`Scanner`], which owns the scratch buffers that are reused from file to file.
+
+pub mod decode;
+pub mod matcher;
+pub mod prefilter;
+pub mod validate;
+
+use crate::rules::RuleSet;
+use matcher::RawMatch;
+use prefilter::{Hit, Prefilter};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A validated secret in a scanned text, before it is located in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub rule: usize,
+    /// Byte range of the secret in the scanned text.
+    pub secret: Range<usize>,
+    /// The secret after JSON, XML and URL unescaping: what is fingerprinted.
+    pub normalized: String,
+    pub captures: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub struct Detector {
+    pub rules: Arc<RuleSet>,
+    prefilter: Prefilter,
+}
+
+impl Detector {
+    pub fn new(rules: Arc<RuleSet>) -> Detector {
+        let prefilter = Prefilter::new(&rules.rules);
+        Detector { rules, prefilter }
+    }
+
+    pub fn scanner(&self) -> Scanner<'_> {
+        Scanner {
+            detector: self,
+            hits: Vec::new(),
+            regions: Vec::new(),
+            raw: Vec::new(),
+        }
+    }
+
+    pub fn keyword_count(&self) -> usize {
+        self.prefilter.keyword_count()
+    }
+}
+
+/// Per-thread scanning state. Cheap to create, but meant to be reused.
+pub struct Scanner<'d> {
+    detector: &'d Detector,
+    hits: Vec<Hit>,
+    regions: Vec<(usize, Range<usize>)>,
+    raw: Vec<RawMatch>,
+}
+
+impl Scanner<'_> {
+    /// Every secret in `text`, one candidate per secret (the highest-priority rule wins where rules overlap).
+    /// `path` is the reported path, used for the rules' path globs.
+    pub fn scan(&mut self, path: &str, text: &str) -> Vec<Candidate> {
+        let rules = &self.detector.rules.rules;
+        self.hits.clear();
+        self.detector.prefilter.hits(text, &mut self.hits);
+        if self.hits.is_empty() {
+            return Vec::new();
+        }
+        self.hits.retain(|h| rules[h.rule].applies_to(path));
+        self.run_hits(text)
+    }
+
+    /// Like [`Scanner::scan`] restricted to one rule and ignoring its path globs: what `rules check` runs on
+    /// a rule's examples, so an example also proves the rule's keywords reach its regex.
+    pub fn scan_rule(&mut self, rule: usize, text: &str) -> Vec<Candidate> {
+        self.hits.clear();
+        self.detector.prefilter.hits(text, &mut self.hits);
+        self.hits.retain(|h| h.rule == rule);
+        self.run_hits(text)
+    }
+
+    fn run_hits(&mut self, text: &str) -> Vec<Candidate> {
+        let rules = &self.detector.rules.rules;
+        self.hits.sort_unstable();
+        self.regions.clear();
+        matcher::regions(text, rules, &self.hits, &mut self.regions);
+        self.raw.clear();
+        for (rule, region) in self.regions.drain(..) {
+            matcher::matches(text, rule, &rules[rule], region, &mut self.raw);
+        }
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for m in self.raw.drain(..) {
+            let normalized = validate::normalize(&text[m.secret.clone()]).into_owned();
+            if validate::validate(&rules[m.rule], &normalized).is_ok() {
+                candidates.push(Candidate {
+                    rule: m.rule,
+                    secret: m.secret,
+                    normalized,
+                    captures: m.captures,
+                });
+            }
+        }
+        resolve_overlaps(&self.detector.rules, candidates)
+    }
+}
+
+/// Where several rules matched the same secret (overlapping ranges), keeps the one from the rule with the
+/// highest priority, ties going to the smaller rule id. Output is sorted by offset, then rule id.
+fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    if candidates.len() < 2 {
+        return candidates;
+    }
+    candidates.sort_by(|a, b| {
+        let (ra, rb) = (&rules.rules[a.rule], &rules.rules[b.rule]);
+        rb.priority
+            .cmp(&ra.priority)
+            .then(a.rule.cmp(&b.rule))
+            .then(a.secret.start.cmp(&b.secret.start))
+    });
+    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        let overlaps = kept
+            .iter()
+            .any(|k| c.secret.start < k.secret.end && k.secret.start < c.secret.end);
+        if !overlaps {
+            kept.push(c);
+        }
+    }
+    kept.sort_by(|a, b| (a.secret.start, a.rule).cmp(&(b.secret.start, b.rule)));
+    kept
+}

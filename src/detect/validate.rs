@@ -1,0 +1,351 @@
+//! Decides whether a regex match is a secret: normalisation, then placeholders and references, known public
+//! development values, entropy and length, and the rule's own allow patterns.
+//!
+//! Normalisation comes first because the same password can be stored as `p&amp;ss` in web.config,
+//! `p\u0026ss` in JSON and `p%26ss` in a URL: comparing, allow-listing and fingerprinting must all see
+//! `p&ss`, or one leaked password becomes three unrelated findings.
+
+use crate::rules::Rule;
+use std::borrow::Cow;
+
+/// Why a match was rejected; kept for `rules check` messages and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    Placeholder,
+    PublicDevelopmentValue,
+    TooShort,
+    LowEntropy,
+    Allowed,
+}
+
+/// Values published in vendor documentation as emulator or example credentials: not secrets.
+const PUBLIC_VALUES: &[&str] = &[
+    // Azurite and the legacy storage emulator (account devstoreaccount1).
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    // The Cosmos DB emulator.
+    "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
+    // AWS documentation examples.
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+];
+
+/// Whole values (compared case-insensitively) that stand for "put the real one here".
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "changeme",
+    "change-me",
+    "change_me",
+    "changeit",
+    "password",
+    "passwd",
+    "secret",
+    "dummy",
+    "example",
+    "test",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "placeholder",
+    "redacted",
+    "removed",
+    "hidden",
+    "todo",
+    "fixme",
+    "tbd",
+    "replace_me",
+    "replaceme",
+    "replace-me",
+    "yourpassword",
+    "your_password",
+    "your-password",
+    "mypassword",
+    "sample",
+    "string",
+    "value",
+    "empty",
+    "default",
+];
+
+pub fn validate(rule: &Rule, secret: &str) -> Result<(), Rejection> {
+    if is_placeholder(secret) {
+        return Err(Rejection::Placeholder);
+    }
+    if PUBLIC_VALUES.contains(&secret) {
+        return Err(Rejection::PublicDevelopmentValue);
+    }
+    if let Some(min) = rule.min_length {
+        if secret.chars().count() < min {
+            return Err(Rejection::TooShort);
+        }
+    }
+    if let Some(min) = rule.min_entropy {
+        if shannon_entropy(secret) < min {
+            return Err(Rejection::LowEntropy);
+        }
+    }
+    if rule.allow.iter().any(|re| re.is_match(secret)) {
+        return Err(Rejection::Allowed);
+    }
+    Ok(())
+}
+
+/// A reference to a secret kept elsewhere, a template slot, or a stand-in word: never a secret itself.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS.contains(&lower.as_str()) {
+        return true;
+    }
+    // Masked values: ****, xxxxxx, ••••, ......
+    let first = v.chars().next().unwrap_or(' ');
+    if v.chars().count() >= 3
+        && matches!(first, '*' | 'x' | 'X' | '•' | '.' | '#' | '-' | '_')
+        && v.chars().all(|c| c == first)
+    {
+        return true;
+    }
+    // Interpolation and reference syntaxes: ${VAR}, $(VAR), #{VAR}#, {{ ... }}, %VAR%, $VAR.
+    if v.contains("${") || v.contains("$(") || v.contains("#{") || v.contains("{{") {
+        return true;
+    }
+    if v.len() > 2 && v.starts_with('%') && v.ends_with('%') && is_identifier(&v[1..v.len() - 1]) {
+        return true;
+    }
+    if let Some(rest) = v.strip_prefix('$') {
+        if is_identifier(rest) {
+            return true;
+        }
+    }
+    // <your-password>, <password>, [password], {password}
+    if (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with('{') && v.ends_with('}') && !v.contains(' '))
+    {
+        return true;
+    }
+    // Key Vault references and ARM/Bicep expressions.
+    if lower.starts_with("@microsoft.keyvault(") || (v.starts_with('[') && v.ends_with(']')) {
+        return true;
+    }
+    // Terraform and CI references: var.x, local.x, secrets.X, env.X, vars.X, module.x.y, data.x.y.
+    for prefix in [
+        "var.", "local.", "secrets.", "env.", "vars.", "module.", "data.", "process.env.",
+    ] {
+        if lower.starts_with(prefix) && is_identifier_path(&v[prefix.len()..]) {
+            return true;
+        }
+    }
+    // "your-storage-key-here", "<insert password>", "enter_password_here" and the like.
+    if (lower.contains("your") || lower.contains("insert") || lower.contains("enter"))
+        && ["password", "pass", "key", "secret", "token", "pwd"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    false
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn is_identifier_path(s: &str) -> bool {
+    !s.is_empty() && s.split('.').all(|p| is_identifier(&p.replace('-', "_")))
+}
+
+/// Shannon entropy in bits per character.
+pub fn shannon_entropy(s: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    let mut n = 0usize;
+    for c in s.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Decodes JSON escapes, XML entities and URL percent-encoding, in that order, leaving anything that is not a
+/// well-formed escape as it is.
+pub fn normalize(raw: &str) -> Cow<'_, str> {
+    if !raw.contains(['\\', '&', '%']) {
+        return Cow::Borrowed(raw);
+    }
+    let s = json_unescape(raw);
+    let s = xml_unescape(&s);
+    let s = percent_decode(&s);
+    Cow::Owned(s)
+}
+
+fn json_unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('"') | Some('\\') | Some('/') => out.push(chars.next().unwrap_or('\\')),
+            Some('n') => {
+                chars.next();
+                out.push('\n');
+            }
+            Some('t') => {
+                chars.next();
+                out.push('\t');
+            }
+            Some('u') => {
+                let hex: String = chars.clone().skip(1).take(4).collect();
+                match (hex.len() == 4)
+                    .then(|| u32::from_str_radix(&hex, 16).ok())
+                    .flatten()
+                    .and_then(char::from_u32)
+                {
+                    Some(ch) => {
+                        for _ in 0..5 {
+                            chars.next();
+                        }
+                        out.push(ch);
+                    }
+                    None => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn xml_unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest.find(';').filter(|&j| j <= 10).and_then(|j| {
+            let name = &rest[1..j];
+            let ch = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            }?;
+            Some((ch, j + 1))
+        });
+        match decoded {
+            Some((ch, len)) => {
+                out.push(ch);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_references_are_not_secrets() {
+        for v in [
+            "",
+            "${DB_PASSWORD}",
+            "$(DbPassword)",
+            "#{DbPassword}#",
+            "{{ .Values.db.password }}",
+            "%DB_PASSWORD%",
+            "<your-password>",
+            "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)",
+            "[parameters('adminPassword')]",
+            "var.admin_password",
+            "secrets.DB_PASSWORD",
+            "****",
+            "xxxxxxxx",
+            "changeme",
+            "Password",
+            "$DB_PASSWORD",
+            "your-storage-key-here",
+        ] {
+            assert!(is_placeholder(v), "{v:?} should be a placeholder");
+        }
+    }
+
+    #[test]
+    fn real_looking_values_are_not_placeholders() {
+        for v in ["Sup3rS3cret!", "hunter2-prod", "p@ss%w0rd", "x9$Kq2"] {
+            assert!(!is_placeholder(v), "{v:?} should not be a placeholder");
+        }
+    }
+
+    #[test]
+    fn normalisation_decodes_json_xml_and_url_escapes() {
+        assert_eq!(normalize("p\\u0026ss\\/x"), "p&ss/x");
+        assert_eq!(normalize("p&amp;ss&quot;&#x41;&#66;"), "p&ss\"AB");
+        assert_eq!(normalize("abc%2Bdef%3D"), "abc+def=");
+        assert_eq!(normalize("100%"), "100%");
+        assert_eq!(normalize("plain"), "plain");
+    }
+
+    #[test]
+    fn entropy_grows_with_variety() {
+        assert_eq!(shannon_entropy("aaaa"), 0.0);
+        assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,254 @@
+//! The finding model: what one detected secret looks like once it is located in a file.
+//!
+//! A `Finding` never holds the secret itself (unless `--show-secrets` asked for it): only a masked preview,
+//! a masked source line and a keyed fingerprint. Everything that reaches a report goes through this type,
+//! so redaction is decided here once.
+
+use crate::remediation::Rendered;
+use crate::severity::{Confidence, Severity};
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub title: String,
+    pub service: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// Relative to the git work tree's top (or the scan root outside git), `/`-separated.
+    pub path: String,
+    pub line: usize,
+    /// 1-based, in Unicode code points of the decoded line.
+    pub column: usize,
+    pub end_line: usize,
+    /// Exclusive.
+    pub end_column: usize,
+    /// Byte offsets into the file as stored on disk (before any decoding).
+    pub start_offset: usize,
+    pub end_offset: usize,
+    pub preview: String,
+    /// The source line with every secret on it masked, cut to about 60 characters around this one.
+    pub snippet: String,
+    pub captures: BTreeMap<String, String>,
+    pub fingerprint: String,
+    pub remediation: Rendered,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    #[serde(skip)]
+    pub rule_index: usize,
+}
+
+/// Documented public token prefixes that identify the kind of token and reveal nothing secret.
+const PUBLIC_PREFIXES: &[&str] = &[
+    "github_pat_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "glpat-",
+    "sk_live_",
+    "rk_live_",
+    "sk_test_",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "xapp-",
+    "npm_",
+    "AKIA",
+    "ASIA",
+    "SG.",
+    "sk-proj-",
+];
+
+/// At most `min(4, len/4)` characters of the secret (or its documented public prefix), then `…` and the
+/// length in characters.
+pub fn preview(secret: &str) -> String {
+    let len = secret.chars().count();
+    let shown: String = match PUBLIC_PREFIXES.iter().find(|p| secret.starts_with(*p)) {
+        Some(p) if p.len() < len => (*p).to_string(),
+        _ => secret.chars().take((len / 4).min(4)).collect(),
+    };
+    format!("{shown}…({len})")
+}
+
+/// Line starts of a decoded text. CRLF, LF and a lone CR each end one line.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    /// 1-based line and code-point column of a byte offset.
+    pub fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+
+    /// Byte range of a 1-based line, without its terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts[line - 1];
+        let mut end = self.starts.get(line).copied().unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+}
+
+/// Characters of context kept on each side of the secret in a displayed line.
+pub const SNIPPET_CONTEXT: usize = 60;
+
+/// The line `line` of `text` with every span in `masks` replaced by its preview, cut to
+/// [`SNIPPET_CONTEXT`] characters around `focus` (which must be one of the masks).
+pub fn masked_line(
+    text: &str,
+    line: std::ops::Range<usize>,
+    masks: &[(std::ops::Range<usize>, String)],
+    focus: &std::ops::Range<usize>,
+) -> String {
+    let mut out = String::new();
+    let mut focus_chars = (0, 0);
+    let mut pos = line.start;
+    let mut sorted: Vec<&(std::ops::Range<usize>, String)> = masks
+        .iter()
+        .filter(|(r, _)| r.start < line.end.max(line.start + 1) && r.end > line.start)
+        .collect();
+    sorted.sort_by_key(|(r, _)| r.start);
+    for (range, pv) in sorted {
+        let start = range.start.max(line.start);
+        if start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..start]);
+        let before = out.chars().count();
+        out.push_str(pv);
+        if range == focus {
+            focus_chars = (before, out.chars().count());
+        }
+        pos = range.end.min(line.end).max(start);
+    }
+    if pos < line.end {
+        out.push_str(&text[pos..line.end]);
+    }
+    let chars: Vec<char> = out.chars().collect();
+    let from = focus_chars.0.saturating_sub(SNIPPET_CONTEXT);
+    let to = (focus_chars.1 + SNIPPET_CONTEXT).min(chars.len());
+    let mut cut = String::new();
+    if from > 0 {
+        cut.push('…');
+    }
+    cut.extend(&chars[from..to]);
+    if to < chars.len() {
+        cut.push('…');
+    }
+    cut.trim().to_string()
+}
+
+/// The key of the fingerprint HMAC. A keyed hash, not a plain one: a weak password's plain SHA-256 could
+/// be reversed by anyone who reads an uploaded SARIF file.
+#[derive(Clone)]
+pub struct FingerprintKey([u8; 32]);
+
+impl FingerprintKey {
+    /// The documented key used outside git repositories and when nothing else is given.
+    pub const DEFAULT_SEED: &'static str = "keyless-fingerprint-v1";
+
+    pub fn from_seed(seed: &str) -> FingerprintKey {
+        let mut h = Sha256::new();
+        h.update(b"keyless-fingerprint-key:");
+        h.update(seed.as_bytes());
+        FingerprintKey(h.finalize().into())
+    }
+
+    /// Hex HMAC-SHA256 of the normalised secret. Independent of the rule, the path and the line, so a moved
+    /// line or a more specific new rule does not change it.
+    pub fn fingerprint(&self, normalized_secret: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(normalized_secret.as_bytes());
+        let bytes = mac.finalize().into_bytes();
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_shows_a_quarter_at_most_four() {
+        assert_eq!(preview("Sup3rS3cretPassw0rd!"), "Sup3…(20)");
+        assert_eq!(preview("hunter2!"), "hu…(8)");
+        assert_eq!(preview("abc"), "…(3)");
+        assert_eq!(
+            preview("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+            "ghp_…(40)"
+        );
+    }
+
+    #[test]
+    fn lines_count_crlf_lf_and_lone_cr() {
+        let text = "a\r\nb\nc\rd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.locate(text, 0), (1, 1));
+        assert_eq!(idx.locate(text, 3), (2, 1));
+        assert_eq!(idx.locate(text, 5), (3, 1));
+        assert_eq!(idx.locate(text, 7), (4, 1));
+        assert_eq!(idx.line_range(text, 1), 0..1);
+    }
+
+    #[test]
+    fn columns_are_code_points() {
+        let text = "é€=x";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.locate(text, text.find('x').unwrap()), (1, 4));
+    }
+
+    #[test]
+    fn masked_line_hides_every_secret_and_cuts_long_lines() {
+        let text = format!("{}pw=hunter22;other=swordfish1;{}", "a".repeat(100), "b".repeat(100));
+        let s1 = text.find("hunter22").unwrap();
+        let s2 = text.find("swordfish1").unwrap();
+        let masks = vec![
+            (s1..s1 + 8, preview("hunter22")),
+            (s2..s2 + 10, preview("swordfish1")),
+        ];
+        let line = masked_line(&text, 0..text.len(), &masks, &(s1..s1 + 8));
+        assert!(!line.contains("hunter22") && !line.contains("swordfish1"), "{line}");
+        assert!(line.contains("pw=hu…(8)"), "{line}");
+        assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
+        assert!(line.chars().count() <= 2 * SNIPPET_CONTEXT + 12, "{line}");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_key_and_secret_only() {
+        let k = FingerprintKey::from_seed("a");
+        assert_eq!(k.fingerprint("x"), k.fingerprint("x"));
+        assert_ne!(k.fingerprint("x"), k.fingerprint("y"));
+        assert_ne!(k.fingerprint("x"), FingerprintKey::from_seed("b").fingerprint("x"));
+        assert_eq!(k.fingerprint("x").len(), 64);
+    }
+}

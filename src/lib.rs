@@ -1,0 +1,21 @@
+//! keyless: a secret scanner for configuration files whose every finding says how to replace the secret
+//! with a managed identity.
+//!
+//! Data flows one way: `config` → `rules` (compiled once, shared) → `walk` yields paths → `source` yields
+//! text → `detect` yields candidates → `finding` locates them → `remediation` renders the replacement →
+//! `scan` sorts → `report` writes. The binary (`main.rs`) only parses arguments and maps the outcome to an
+//! exit code; `app` holds the commands so tests and benches can call them.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod detect;
+pub mod finding;
+pub mod git;
+pub mod remediation;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod severity;
+pub mod source;
+pub mod walk;

@@ -1,0 +1,128 @@
+//! The text report: findings grouped per file, each with its rule, severity, masked line and the
+//! replacement in one sentence. The run summary is not part of it: it goes to stderr (see `summary`).
+
+use super::ReportContext;
+use crate::scan::{ScanOutcome, Stats};
+use crate::severity::Severity;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Critical => "1;31",
+            Severity::High => "31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.wrap(code, &format!("{s:<8}"))
+    }
+}
+
+pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
+    let paint = Paint { on: ctx.color };
+    let mut out = String::new();
+    let mut current: Option<&str> = None;
+    for f in &outcome.findings {
+        if current != Some(f.path.as_str()) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{}", paint.wrap("1;4", &f.path));
+            current = Some(&f.path);
+        }
+        let _ = writeln!(
+            out,
+            "  {}:{}  {}  {}  {}",
+            f.line,
+            f.column,
+            paint.severity(f.severity),
+            paint.wrap("1", &f.rule_id),
+            f.title
+        );
+        let _ = writeln!(out, "      {} {}", paint.wrap("2", "|"), f.snippet);
+        if let Some(secret) = &f.secret {
+            let _ = writeln!(out, "      {} {secret}", paint.wrap("2", "secret:"));
+        }
+        let _ = writeln!(
+            out,
+            "      {} {}",
+            paint.wrap("32", "fix:"),
+            f.remediation.summary
+        );
+    }
+    out
+}
+
+/// One line for stderr: findings per severity, what was scanned and skipped, and how long it took.
+pub fn summary(stats: &Stats, elapsed: Duration) -> String {
+    let total: u64 = Severity::ALL.iter().map(|&s| stats.findings.get(s)).sum();
+    let mut line = format!("keyless: {total} finding{}", if total == 1 { "" } else { "s" });
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|&&s| stats.findings.get(s) > 0)
+        .map(|&s| format!("{} {s}", stats.findings.get(s)))
+        .collect();
+    if !parts.is_empty() {
+        let _ = write!(line, " ({})", parts.join(", "));
+    }
+    let _ = write!(
+        line,
+        "; scanned {} file{} ({}) in {:.2}s",
+        stats.files_scanned,
+        if stats.files_scanned == 1 { "" } else { "s" },
+        human_bytes(stats.bytes_scanned),
+        elapsed.as_secs_f64()
+    );
+    let s = &stats.skipped;
+    let skipped: Vec<String> = [
+        (s.binary, "binary"),
+        (s.too_large, "too large"),
+        (s.not_regular_file, "not a regular file"),
+        (s.symlink, "symlink"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !skipped.is_empty() {
+        let _ = write!(line, "; skipped {}", skipped.join(", "));
+    }
+    if stats.errors > 0 {
+        let _ = write!(
+            line,
+            "; {} file{} could not be read",
+            stats.errors,
+            if stats.errors == 1 { "" } else { "s" }
+        );
+    }
+    line
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}

@@ -1,0 +1,29 @@
+//! The JSON report: `{"version", "findings", "errors", "stats"}`. Stable field names (the README documents
+//! them), no timings and no absolute paths, so two runs over one tree print the same bytes.
+
+use crate::finding::Finding;
+use crate::scan::{FileError, ScanOutcome, Stats};
+use serde::Serialize;
+
+/// Bumped whenever a field changes meaning or disappears; additions do not bump it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: &'a [Finding],
+    errors: &'a [FileError],
+    stats: &'a Stats,
+}
+
+pub fn render(outcome: &ScanOutcome) -> String {
+    let report = JsonReport {
+        version: SCHEMA_VERSION,
+        findings: &outcome.findings,
+        errors: &outcome.errors,
+        stats: &outcome.stats,
+    };
+    let mut s = serde_json::to_string_pretty(&report).expect("the report serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,27 @@
+//! Turning a scan outcome into bytes: text for people, JSON for tools, SARIF for code-scanning services.
+//!
+//! Reports receive findings that already hold only masked previews and fingerprints (see `finding.rs`), so
+//! no format can leak a secret unless `--show-secrets` put it there.
+
+pub mod human;
+pub mod json;
+pub mod sarif;
+pub mod write;
+
+use crate::cli::Format;
+use crate::rules::RuleSet;
+use crate::scan::ScanOutcome;
+
+/// Everything a report may show besides the findings.
+pub struct ReportContext<'a> {
+    pub rules: &'a RuleSet,
+    pub color: bool,
+}
+
+pub fn render(format: Format, outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
+    match format {
+        Format::Text => human::render(outcome, ctx),
+        Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome, ctx.rules),
+    }
+}

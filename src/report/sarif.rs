@@ -1,0 +1,323 @@
+//! SARIF 2.1.0 for GitHub code scanning and Azure DevOps, built with serde-sarif.
+//!
+//! Choices that matter to those consumers: rule ids are the stable kebab-case ids; every enabled rule is
+//! listed with its remediation in `help.markdown` (GitHub shows it beside each alert); the result message
+//! names the credential and its replacement with the file's own names, because that message is all GitHub
+//! shows per alert; the snippet is masked; `partialFingerprints` carries the content fingerprint so an
+//! alert survives its line moving. GitHub accepts at most 25,000 results per run.
+
+use crate::finding::Finding;
+use crate::rules::{Rule, RuleSet};
+use crate::scan::ScanOutcome;
+use crate::severity::{Confidence, Severity};
+use serde_sarif::sarif::{
+    ArtifactContent, ArtifactLocation, Invocation, Location, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+use std::collections::BTreeMap;
+
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub const MAX_RESULTS: usize = 25_000;
+pub const FINGERPRINT_NAME: &str = "keyless/v1";
+const INFORMATION_URI: &str = "https://github.com/keyless-scanner/keyless";
+const MAX_DESCRIPTION: usize = 1024;
+
+pub fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn level_name(s: Severity) -> &'static str {
+    match level(s) {
+        ResultLevel::Error => "error",
+        ResultLevel::Warning => "warning",
+        _ => "note",
+    }
+}
+
+pub fn render(outcome: &ScanOutcome, rules: &RuleSet) -> String {
+    let mut s = serde_json::to_string_pretty(&build(outcome, rules)).expect("SARIF serialises");
+    s.push('\n');
+    s
+}
+
+pub fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
+    let descriptors: Vec<ReportingDescriptor> = rules.rules.iter().map(|r| descriptor(r, rules)).collect();
+    let driver = ToolComponent::builder()
+        .name("keyless")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(INFORMATION_URI)
+        .rules(descriptors)
+        .build();
+
+    let results: Vec<SarifResult> = outcome
+        .findings
+        .iter()
+        .take(MAX_RESULTS)
+        .map(result)
+        .collect();
+
+    let mut notifications: Vec<Notification> = outcome
+        .errors
+        .iter()
+        .map(|e| {
+            Notification::builder()
+                .level("error")
+                .message(Message::builder().text(format!("{}: {}", e.path, e.message)).build())
+                .locations(vec![Location::builder()
+                    .physical_location(
+                        PhysicalLocation::builder()
+                            .artifact_location(artifact(&e.path))
+                            .build(),
+                    )
+                    .build()])
+                .build()
+        })
+        .collect();
+    if outcome.findings.len() > MAX_RESULTS {
+        notifications.push(
+            Notification::builder()
+                .level("warning")
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "{} findings; only the first {MAX_RESULTS} are in this file (the limit of GitHub code scanning). Use --format json for all of them.",
+                            outcome.findings.len()
+                        ))
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    let invocation = Invocation::builder()
+        .execution_successful(outcome.errors.is_empty())
+        .tool_execution_notifications(notifications)
+        .build();
+
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .column_kind("unicodeCodePoints")
+        .invocations(vec![invocation])
+        .results(results)
+        .build();
+
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version("2.1.0")
+        .runs(vec![run])
+        .build()
+}
+
+fn descriptor(rule: &Rule, rules: &RuleSet) -> ReportingDescriptor {
+    let pack = rules.pack_of(rule);
+    let mut tags = vec![
+        "security".to_string(),
+        "secret".to_string(),
+        tag(&rule.service),
+        pack.id.clone(),
+        format!("remediation:{}", kind_tag(pack.remediation.kind)),
+    ];
+    tags.dedup();
+    tags.truncate(20);
+    let mut props = BTreeMap::new();
+    if let Some(ss) = rule.severity.security_severity() {
+        props.insert("security-severity".to_string(), serde_json::Value::from(ss));
+    }
+    props.insert(
+        "precision".to_string(),
+        serde_json::Value::from(match rule.confidence {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }),
+    );
+    props.insert("severity".to_string(), serde_json::Value::from(rule.severity.as_str()));
+
+    let description = if rule.description.is_empty() {
+        rule.title.clone()
+    } else {
+        truncate(&rule.description, MAX_DESCRIPTION)
+    };
+    let mut descriptor = ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(pascal_name(&rule.id))
+        .short_description(MultiformatMessageString::builder().text(rule.title.clone()).build())
+        .full_description(MultiformatMessageString::builder().text(description).build())
+        .help(
+            MultiformatMessageString::builder()
+                .text(help_text(rule, rules))
+                .markdown(help_markdown(rule, rules))
+                .build(),
+        )
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(level_name(rule.severity))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(props)
+                .build(),
+        )
+        .build();
+    descriptor.help_uri = pack.remediation.docs.first().cloned();
+    descriptor
+}
+
+fn kind_tag(kind: crate::rules::RemediationKind) -> &'static str {
+    match kind {
+        crate::rules::RemediationKind::ManagedIdentity => "managed-identity",
+        crate::rules::RemediationKind::KeyVault => "key-vault",
+    }
+}
+
+fn help_text(rule: &Rule, rules: &RuleSet) -> String {
+    let pack = rules.pack_of(rule);
+    let mut s = format!(
+        "{}\n\nReplace it: {}\n",
+        rule.title, pack.remediation.summary
+    );
+    if !pack.remediation.docs.is_empty() {
+        s.push_str("\nDocs: ");
+        s.push_str(&pack.remediation.docs.join(" "));
+        s.push('\n');
+    }
+    s
+}
+
+/// The guide GitHub shows beside an alert: what the rule finds, the managed-identity (or Key Vault)
+/// replacement, and what to do with the value that leaked.
+pub fn help_markdown(rule: &Rule, rules: &RuleSet) -> String {
+    let pack = rules.pack_of(rule);
+    let r = &pack.remediation;
+    let heading = match r.kind {
+        crate::rules::RemediationKind::ManagedIdentity => "Replace it with a managed identity",
+        crate::rules::RemediationKind::KeyVault => {
+            "Move it to Key Vault and read it with a managed identity"
+        }
+    };
+    let mut md = format!("**{}** ({})\n\n", rule.title, rule.service);
+    if !rule.description.is_empty() {
+        md.push_str(&rule.description);
+        md.push_str("\n\n");
+    }
+    md.push_str(&format!("### {heading}\n\n{}\n\n", r.summary));
+    if !r.guide.is_empty() {
+        md.push_str(&r.guide);
+        md.push_str("\n\n");
+    }
+    md.push_str(
+        "### The value that leaked\n\nA committed secret stays in git history after the file is fixed: \
+         rotate or revoke it once the replacement is deployed.\n",
+    );
+    if !r.docs.is_empty() {
+        md.push_str("\n### References\n\n");
+        for d in &r.docs {
+            md.push_str(&format!("- <{d}>\n"));
+        }
+    }
+    md
+}
+
+fn result(f: &Finding) -> SarifResult {
+    let region = Region::builder()
+        .start_line(f.line as i64)
+        .start_column(f.column as i64)
+        .end_line(f.end_line as i64)
+        .end_column(f.end_column as i64)
+        .snippet(ArtifactContent::builder().text(f.snippet.clone()).build())
+        .build();
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(artifact(&f.path))
+                .region(region)
+                .build(),
+        )
+        .build();
+    let mut props = BTreeMap::new();
+    props.insert("severity".to_string(), serde_json::Value::from(f.severity.as_str()));
+    props.insert("confidence".to_string(), serde_json::Value::from(f.confidence.as_str()));
+    props.insert("service".to_string(), serde_json::Value::from(f.service.clone()));
+    props.insert("preview".to_string(), serde_json::Value::from(f.preview.clone()));
+    if let Some(secret) = &f.secret {
+        props.insert("secret".to_string(), serde_json::Value::from(secret.clone()));
+    }
+    SarifResult::builder()
+        .rule_id(f.rule_id.clone())
+        .rule_index(f.rule_index as i64)
+        .level(level(f.severity))
+        .message(
+            Message::builder()
+                .text(format!("{} ({}). Replace it: {}", f.title, f.preview, f.remediation.summary))
+                .build(),
+        )
+        .locations(vec![location])
+        .partial_fingerprints(BTreeMap::from([(
+            FINGERPRINT_NAME.to_string(),
+            f.fingerprint.clone(),
+        )]))
+        .properties(PropertyBag::builder().additional_properties(props).build())
+        .build()
+}
+
+fn artifact(path: &str) -> ArtifactLocation {
+    ArtifactLocation::builder()
+        .uri(uri_encode(path))
+        .uri_base_id("%SRCROOT%")
+        .build()
+}
+
+/// Percent-encodes what may not appear in a relative URI reference, keeping `/` as the separator.
+fn uri_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn tag(service: &str) -> String {
+    service.to_ascii_lowercase().replace(' ', "-")
+}
+
+fn pascal_name(id: &str) -> String {
+    id.split(['.', '-'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max - 1).collect();
+    t.push('…');
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_encoded_but_keep_slashes() {
+        assert_eq!(uri_encode("a dir/ü.json"), "a%20dir/%C3%BC.json");
+        assert_eq!(pascal_name("azure-sql.connection-string"), "AzureSqlConnectionString");
+    }
+}

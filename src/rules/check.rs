@@ -1,0 +1,99 @@
+//! `keyless rules check`: every rule proves itself on its own examples.
+//!
+//! Each positive example must produce a finding of that rule through the real engine (keywords, window,
+//! regex and validators), and each negative example must produce none; so a keyword typo or an over-eager
+//! placeholder filter shows up here rather than as a silent miss in production.
+
+use super::RuleSet;
+use crate::detect::Detector;
+use std::sync::Arc;
+
+/// Rules need at least this many examples and negative examples.
+pub const MIN_EXAMPLES: usize = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckFailure {
+    pub file: String,
+    pub line: usize,
+    pub rule: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for CheckFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: rule {}: {}", self.file, self.line, self.rule, self.message)
+    }
+}
+
+pub fn check(rules: Arc<RuleSet>) -> Vec<CheckFailure> {
+    let detector = Detector::new(rules.clone());
+    let mut scanner = detector.scanner();
+    let mut failures = Vec::new();
+    for (i, rule) in rules.rules.iter().enumerate() {
+        let mut fail = |message: String| {
+            failures.push(CheckFailure {
+                file: rule.file.clone(),
+                line: rule.line,
+                rule: rule.id.clone(),
+                message,
+            })
+        };
+        if let Err(e) = rule.try_compile() {
+            fail(format!("regex does not compile: {e}"));
+            continue;
+        }
+        if rule.examples.len() < MIN_EXAMPLES {
+            fail(format!(
+                "has {} examples; at least {MIN_EXAMPLES} are required",
+                rule.examples.len()
+            ));
+        }
+        if rule.negative_examples.len() < MIN_EXAMPLES {
+            fail(format!(
+                "has {} negative examples; at least {MIN_EXAMPLES} are required",
+                rule.negative_examples.len()
+            ));
+        }
+        for (n, ex) in rule.examples.iter().enumerate() {
+            if scanner.scan_rule(i, ex).is_empty() {
+                fail(format!("example {} does not match: {}", n + 1, shorten(ex)));
+            }
+        }
+        for (n, ex) in rule.negative_examples.iter().enumerate() {
+            if !scanner.scan_rule(i, ex).is_empty() {
+                fail(format!("negative example {} matches: {}", n + 1, shorten(ex)));
+            }
+        }
+    }
+    for pack in rules.packs.iter().filter(|p| p.is_builtin) {
+        let r = &pack.remediation;
+        let mut missing = Vec::new();
+        if !pack.has_own_remediation {
+            missing.push("a [remediation] table");
+        }
+        if r.docs.is_empty() {
+            missing.push("a doc link");
+        }
+        if r.guide.is_empty() {
+            missing.push("a guide");
+        }
+        if !missing.is_empty() {
+            failures.push(CheckFailure {
+                file: pack.file.clone(),
+                line: 1,
+                rule: format!("{}.*", pack.id),
+                message: format!("built-in pack lacks {}", missing.join(", ")),
+            });
+        }
+    }
+    failures
+}
+
+fn shorten(s: &str) -> String {
+    let one_line = s.replace('\n', "\\n");
+    if one_line.chars().count() > 80 {
+        one_line.chars().take(77).collect::<String>() + "..."
+    } else {
+        one_line
+    }
+}

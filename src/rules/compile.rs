@@ -1,0 +1,419 @@
+//! Turns a pack's TOML text into checked, ready-to-use rules.
+//!
+//! Every problem is reported as a [`PackError`] that names the pack file, the rule id and the TOML line, so
+//! a user who writes a pack can fix it without guessing. Regexes are parsed and their `secret` group checked
+//! here, at load time, but compiled to automata only when a scan first needs them (see [`Rule::regex`]):
+//! a pre-commit hook that touches three files should not pay for compiling every rule.
+
+use super::syntax::{PackSyntax, RemediationSyntax, RuleSyntax};
+use crate::severity::{Confidence, Severity};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The longest window a rule may ask for: the regex of a rule never sees more than this around a hit.
+pub const MAX_WINDOW: usize = 16 * 1024;
+/// Window used when a rule does not set one: enough for a connection string on one line.
+pub const DEFAULT_WINDOW: usize = 256;
+
+/// A pack that could not be loaded, located as precisely as the TOML allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub rule: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(rule) = &self.rule {
+            write!(f, ": rule {rule}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for PackError {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RemediationKind {
+    /// The target accepts Microsoft Entra tokens: enable an identity, grant it, drop the secret.
+    ManagedIdentity,
+    /// The target cannot take an identity: keep the secret in Key Vault and read it with the identity.
+    KeyVault,
+}
+
+#[derive(Debug, Clone)]
+pub struct Remediation {
+    pub kind: RemediationKind,
+    pub summary: String,
+    pub guide: String,
+    pub docs: Vec<String>,
+}
+
+impl Remediation {
+    /// What a user pack without remediation data gets: the Key Vault route, which works for any secret.
+    pub fn key_vault_default() -> Remediation {
+        Remediation {
+            kind: RemediationKind::KeyVault,
+            summary: "Move the value out of the repository into Azure Key Vault and read it at run time with the \
+                      workload's managed identity (a Key Vault reference or SecretClient with DefaultAzureCredential)."
+                .to_string(),
+            guide: String::new(),
+            docs: vec![
+                "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references".to_string(),
+            ],
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Pack {
+    pub id: String,
+    pub service: String,
+    pub description: String,
+    /// Where the pack came from, as shown in errors: `rules/azure-sql.toml` or the user's path.
+    pub file: String,
+    pub is_builtin: bool,
+    /// False when the pack had no `[remediation]` table and got the Key Vault default.
+    pub has_own_remediation: bool,
+    pub remediation: Remediation,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub service: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// Lower-cased literals for the prefilter.
+    pub keywords: Vec<String>,
+    pub regex_source: String,
+    regex: OnceLock<Regex>,
+    pub window: usize,
+    pub priority: i32,
+    pub min_entropy: Option<f64>,
+    pub min_length: Option<usize>,
+    pub paths: Option<GlobSet>,
+    pub allow: Vec<Regex>,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+    /// Index of the rule's pack in the rule set.
+    pub pack: usize,
+    pub file: String,
+    pub line: usize,
+}
+
+impl Rule {
+    /// The compiled regex, built on first use. The source was parsed when the pack loaded, so this can only
+    /// fail on a pathological size, which `keyless rules check` and the test suite would already have shown.
+    pub fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            Regex::new(&self.regex_source)
+                .unwrap_or_else(|e| panic!("rule {} regex failed to compile: {e}", self.id))
+        })
+    }
+
+    /// Compiles the regex now and reports a failure instead of panicking later.
+    pub fn try_compile(&self) -> Result<(), String> {
+        if self.regex.get().is_some() {
+            return Ok(());
+        }
+        let re = Regex::new(&self.regex_source).map_err(|e| e.to_string())?;
+        let _ = self.regex.set(re);
+        Ok(())
+    }
+
+    pub fn applies_to(&self, path: &str) -> bool {
+        self.paths.as_ref().is_none_or(|set| set.is_match(path))
+    }
+}
+
+/// Parses one pack. `pack_index` is the position the pack will take in the rule set.
+pub fn compile_pack(
+    file: &str,
+    text: &str,
+    is_builtin: bool,
+    pack_index: usize,
+) -> Result<(Pack, Vec<Rule>), PackError> {
+    let syntax: PackSyntax = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|s| s.start);
+        PackError {
+            file: file.to_string(),
+            line: offset.map(|o| line_of(text, o)),
+            rule: offset.and_then(|o| rule_id_before(text, o)),
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let pack_err = |line: Option<usize>, rule: Option<&str>, message: String| PackError {
+        file: file.to_string(),
+        line,
+        rule: rule.map(str::to_string),
+        message,
+    };
+
+    let header = &syntax.pack;
+    if !is_kebab(&header.id) {
+        return Err(pack_err(
+            Some(1),
+            None,
+            format!("pack id '{}' must be kebab-case", header.id),
+        ));
+    }
+    let (remediation, has_own_remediation) = match &syntax.remediation {
+        Some(r) => (
+            compile_remediation(r).map_err(|m| pack_err(None, None, m))?,
+            true,
+        ),
+        None => (Remediation::key_vault_default(), false),
+    };
+    let pack = Pack {
+        id: header.id.clone(),
+        service: header.service.clone(),
+        description: header.description.clone(),
+        file: file.to_string(),
+        is_builtin,
+        has_own_remediation,
+        remediation,
+    };
+
+    let mut rules = Vec::with_capacity(syntax.rules.len());
+    for spanned in &syntax.rules {
+        let line = line_of(text, spanned.span().start);
+        let r = spanned.get_ref();
+        let rule = compile_rule(r, &pack, pack_index, file, line)
+            .map_err(|m| pack_err(Some(line), Some(&r.id), m))?;
+        rules.push(rule);
+    }
+    Ok((pack, rules))
+}
+
+fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, String> {
+    let kind = match r.kind.as_str() {
+        "managed-identity" => RemediationKind::ManagedIdentity,
+        "key-vault" => RemediationKind::KeyVault,
+        other => {
+            return Err(format!(
+                "remediation kind '{other}' is unknown (expected managed-identity or key-vault)"
+            ))
+        }
+    };
+    if r.summary.trim().is_empty() {
+        return Err("remediation summary is empty".to_string());
+    }
+    Ok(Remediation {
+        kind,
+        summary: r.summary.trim().to_string(),
+        guide: r.guide.trim().to_string(),
+        docs: r.docs.clone(),
+    })
+}
+
+fn compile_rule(
+    r: &RuleSyntax,
+    pack: &Pack,
+    pack_index: usize,
+    file: &str,
+    line: usize,
+) -> Result<Rule, String> {
+    let prefix = format!("{}.", pack.id);
+    if !r.id.starts_with(&prefix) || !is_kebab(&r.id[prefix.len()..]) {
+        return Err(format!(
+            "rule id must be '{prefix}' followed by a kebab-case name"
+        ));
+    }
+    let severity: Severity = r.severity.parse()?;
+    let confidence: Confidence = r.confidence.parse()?;
+    if r.keywords.is_empty() {
+        return Err("a rule needs at least one keyword for the prefilter".to_string());
+    }
+    let mut keywords = Vec::with_capacity(r.keywords.len());
+    for k in &r.keywords {
+        if k.is_empty() {
+            return Err("keywords must not be empty strings".to_string());
+        }
+        keywords.push(k.to_ascii_lowercase());
+    }
+    check_regex(&r.regex)?;
+    let window = r.window.unwrap_or(DEFAULT_WINDOW);
+    if window > MAX_WINDOW {
+        return Err(format!(
+            "window {window} is larger than the maximum of {MAX_WINDOW} bytes"
+        ));
+    }
+    let paths = if r.paths.is_empty() {
+        None
+    } else {
+        let mut builder = GlobSetBuilder::new();
+        for p in &r.paths {
+            builder.add(Glob::new(p).map_err(|e| format!("path glob '{p}': {e}"))?);
+        }
+        Some(builder.build().map_err(|e| e.to_string())?)
+    };
+    let allow = r
+        .allow
+        .iter()
+        .map(|a| Regex::new(a).map_err(|e| format!("allow pattern '{a}': {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Rule {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        description: r.description.trim().to_string(),
+        service: r.service.clone().unwrap_or_else(|| pack.service.clone()),
+        severity,
+        confidence,
+        keywords,
+        regex_source: r.regex.clone(),
+        regex: OnceLock::new(),
+        window,
+        priority: r.priority,
+        min_entropy: r.min_entropy,
+        min_length: r.min_length,
+        paths,
+        allow,
+        examples: r.examples.clone(),
+        negative_examples: r.negative_examples.clone(),
+        pack: pack_index,
+        file: file.to_string(),
+        line,
+    })
+}
+
+/// Parses the regex without building automata and checks that it has exactly one group named `secret`.
+fn check_regex(source: &str) -> Result<(), String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(source)
+        .map_err(|e| format!("invalid regex: {e}"))?;
+    let mut names = Vec::new();
+    collect_capture_names(&hir, &mut names);
+    match names.iter().filter(|n| n.as_str() == "secret").count() {
+        1 => Ok(()),
+        0 => Err("regex has no named group 'secret'".to_string()),
+        _ => Err("regex names the group 'secret' more than once".to_string()),
+    }
+}
+
+fn collect_capture_names(hir: &regex_syntax::hir::Hir, out: &mut Vec<String>) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(cap) => {
+            if let Some(name) = &cap.name {
+                out.push(name.to_string());
+            }
+            collect_capture_names(&cap.sub, out);
+        }
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            for s in subs {
+                collect_capture_names(s, out);
+            }
+        }
+        HirKind::Repetition(rep) => collect_capture_names(&rep.sub, out),
+        _ => {}
+    }
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// For a TOML syntax or type error: the id of the `[[rules]]` table the error sits in, found textually
+/// because serde stopped before it could tell us.
+fn rule_id_before(text: &str, offset: usize) -> Option<String> {
+    let head = &text[..offset.min(text.len())];
+    let start = head.rfind("[[rules]]")?;
+    let table_end = text[start + 9..]
+        .find("\n[")
+        .map_or(text.len(), |i| start + 9 + i);
+    text[start..table_end].lines().find_map(|l| {
+        let l = l.trim();
+        let rest = l.strip_prefix("id")?.trim_start().strip_prefix('=')?.trim();
+        Some(rest.trim_matches(|c| c == '"' || c == '\'').to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(rule_body: &str) -> String {
+        format!(
+            "[pack]\nid = \"demo\"\nservice = \"Demo\"\n\n[[rules]]\nid = \"demo.thing\"\ntitle = \"T\"\n\
+             severity = \"high\"\nconfidence = \"high\"\nkeywords = [\"pw\"]\n{rule_body}\n"
+        )
+    }
+
+    #[test]
+    fn missing_secret_group_names_file_rule_and_line() {
+        let err = compile_pack("x.toml", &pack("regex = 'pw=(\\w+)'"), false, 0).unwrap_err();
+        assert_eq!(err.file, "x.toml");
+        assert_eq!(err.rule.as_deref(), Some("demo.thing"));
+        assert_eq!(err.line, Some(5));
+        assert!(err.message.contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn unknown_field_is_located_in_its_rule() {
+        let err = compile_pack(
+            "x.toml",
+            &pack("regex = 'pw=(?P<secret>\\w+)'\nbogus = 1"),
+            false,
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(err.rule.as_deref(), Some("demo.thing"));
+        assert_eq!(err.line, Some(11));
+        assert!(err.message.contains("bogus"), "{err}");
+    }
+
+    #[test]
+    fn window_is_capped() {
+        let err = compile_pack(
+            "x.toml",
+            &pack("regex = 'pw=(?P<secret>\\w+)'\nwindow = 20000"),
+            false,
+            0,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("window"), "{err}");
+    }
+
+    #[test]
+    fn rule_id_must_carry_the_pack_prefix() {
+        let text = pack("regex = 'pw=(?P<secret>\\w+)'").replace("demo.thing", "other.thing");
+        let err = compile_pack("x.toml", &text, false, 0).unwrap_err();
+        assert!(err.message.contains("demo."), "{err}");
+    }
+
+    #[test]
+    fn pack_without_remediation_gets_key_vault_route() {
+        let (pack, rules) =
+            compile_pack("x.toml", &pack("regex = 'pw=(?P<secret>\\w+)'"), false, 0).unwrap();
+        assert_eq!(pack.remediation.kind, RemediationKind::KeyVault);
+        assert!(!pack.has_own_remediation);
+        assert_eq!(rules[0].keywords, vec!["pw"]);
+    }
+}

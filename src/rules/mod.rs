@@ -1,0 +1,111 @@
+//! Rule packs: loading (built-in and user packs), the compiled rule set, and `rules check`.
+//!
+//! A [`RuleSet`] is built once per run and shared read-only by every scanning thread.
+
+pub mod builtin;
+pub mod check;
+pub mod compile;
+pub mod syntax;
+
+pub use compile::{Pack, PackError, Remediation, RemediationKind, Rule};
+
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub packs: Vec<Pack>,
+    /// Sorted by id, so rule indices (SARIF `ruleIndex`) are stable.
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The built-in packs, then every pack under `extra` (a file, or a folder of `*.toml`), minus `disabled`.
+    pub fn load(include_builtin: bool, extra: &[PathBuf], disabled: &[String]) -> Result<RuleSet> {
+        let mut set = RuleSet::default();
+        if include_builtin {
+            for (name, text) in builtin::PACKS {
+                set.add_pack(&format!("rules/{name}"), text, true)?;
+            }
+        }
+        for path in extra {
+            for file in pack_files(path)? {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading rule pack {}", file.display()))?;
+                set.add_pack(&file.display().to_string(), &text, false)?;
+            }
+        }
+        set.disable(disabled)?;
+        set.rules.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(set)
+    }
+
+    pub fn builtin() -> Result<RuleSet> {
+        RuleSet::load(true, &[], &[])
+    }
+
+    fn add_pack(&mut self, file: &str, text: &str, is_builtin: bool) -> Result<()> {
+        let (pack, rules) = compile::compile_pack(file, text, is_builtin, self.packs.len())?;
+        if let Some(other) = self.packs.iter().find(|p| p.id == pack.id) {
+            bail!(
+                "{file}: pack id '{}' is already used by {}",
+                pack.id,
+                other.file
+            );
+        }
+        for rule in &rules {
+            if let Some(other) = self.rules.iter().find(|r| r.id == rule.id) {
+                bail!(
+                    "{}:{}: rule {}: id already defined at {}:{}",
+                    rule.file,
+                    rule.line,
+                    rule.id,
+                    other.file,
+                    other.line
+                );
+            }
+        }
+        self.packs.push(pack);
+        self.rules.extend(rules);
+        Ok(())
+    }
+
+    fn disable(&mut self, disabled: &[String]) -> Result<()> {
+        let wanted: BTreeSet<&str> = disabled.iter().map(String::as_str).collect();
+        for id in &wanted {
+            if !self.rules.iter().any(|r| r.id == *id) {
+                bail!("--disable-rule {id}: no such rule (see `keyless rules list`)");
+            }
+        }
+        self.rules.retain(|r| !wanted.contains(r.id.as_str()));
+        Ok(())
+    }
+
+    pub fn pack_of(&self, rule: &Rule) -> &Pack {
+        &self.packs[rule.pack]
+    }
+
+    pub fn rule_index(&self, id: &str) -> Option<usize> {
+        self.rules.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
+    }
+}
+
+fn pack_files(path: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("reading rule pack {}", path.display()))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path)
+        .with_context(|| format!("reading rule folder {}", path.display()))?
+    {
+        let p = entry?.path();
+        if p.extension().is_some_and(|e| e == "toml") {
+            files.push(p);
+        }
+    }
+    files.sort();
+    Ok(files)
+}

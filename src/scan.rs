@@ -1,0 +1,325 @@
+//! One scan from start to finish: walk → read → decode → detect → locate → remediate → sort.
+//!
+//! Each worker thread owns a [`FileScanner`] (its own scanner and read buffer); workers share only the
+//! detector and a mutex-guarded list that each flushes once when it finishes. An unreadable file becomes an
+//! error entry and the scan goes on; the caller turns any error into exit code 2 after the reports are out.
+
+use crate::config::Config;
+use crate::detect::{decode, Candidate, Detector, Scanner};
+use crate::finding::{self, FingerprintKey, Finding, LineIndex};
+use crate::remediation;
+use crate::rules::RuleSet;
+use crate::severity::Severity;
+use crate::source::{self, Decoded};
+use crate::walk::{self, SkipReason, Visit};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// What standard input is called in reports.
+pub const STDIN_NAME: &str = "stdin";
+
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct Skipped {
+    pub too_large: u64,
+    pub binary: u64,
+    pub not_regular_file: u64,
+    pub symlink: u64,
+}
+
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct SeverityCounts {
+    pub critical: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+    pub info: u64,
+}
+
+impl SeverityCounts {
+    pub fn get(&self, s: Severity) -> u64 {
+        match s {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+
+    fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+}
+
+/// Counts for the summary and the JSON report. No timings: two runs over one tree give equal stats.
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct Stats {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub skipped: Skipped,
+    pub errors: u64,
+    pub findings: SeverityCounts,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct ScanOutcome {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+    pub errors: Vec<FileError>,
+}
+
+/// The result of scanning one file.
+#[derive(Debug)]
+pub enum FileResult {
+    Scanned { bytes: u64, findings: Vec<Finding> },
+    Skipped(SkipReason),
+    Error(String),
+}
+
+/// Per-thread state: a scanner, a reusable read buffer and the settings that shape findings.
+pub struct FileScanner<'a> {
+    scanner: Scanner<'a>,
+    rules: &'a RuleSet,
+    key: &'a FingerprintKey,
+    show_secrets: bool,
+    max_file_size: u64,
+    buf: Vec<u8>,
+    views: Vec<decode::View>,
+}
+
+impl<'a> FileScanner<'a> {
+    pub fn new(
+        detector: &'a Detector,
+        key: &'a FingerprintKey,
+        show_secrets: bool,
+        max_file_size: u64,
+    ) -> FileScanner<'a> {
+        FileScanner {
+            scanner: detector.scanner(),
+            rules: &detector.rules,
+            key,
+            show_secrets,
+            max_file_size,
+            buf: Vec::new(),
+            views: Vec::new(),
+        }
+    }
+
+    /// Reads `reader` to the end (refusing more than the size limit) and scans what it held.
+    pub fn scan_reader(&mut self, display: &str, reader: &mut dyn Read) -> FileResult {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let result = match reader.take(self.max_file_size + 1).read_to_end(&mut buf) {
+            Ok(_) if buf.len() as u64 > self.max_file_size => FileResult::Skipped(SkipReason::TooLarge),
+            Ok(_) => self.scan_bytes(display, &buf),
+            Err(e) => FileResult::Error(format!("cannot read: {e}")),
+        };
+        // Keep the allocation for the next file unless one huge file would pin it for the whole run.
+        if buf.capacity() <= 4 << 20 {
+            self.buf = buf;
+        }
+        result
+    }
+
+    pub fn scan_bytes(&mut self, display: &str, bytes: &[u8]) -> FileResult {
+        let text = match source::decode(bytes) {
+            Decoded::Binary => return FileResult::Skipped(SkipReason::Binary),
+            Decoded::Text(t) => t,
+        };
+        let mut candidates = self.scanner.scan(display, &text.text);
+        self.views.clear();
+        decode::views(&text.text, &mut self.views);
+        for view in &self.views {
+            for mut c in self.scanner.scan(display, &view.text) {
+                c.secret = view.origin.clone();
+                candidates.push(c);
+            }
+        }
+        let findings = if candidates.is_empty() {
+            Vec::new()
+        } else {
+            self.locate(display, &text, candidates)
+        };
+        FileResult::Scanned {
+            bytes: bytes.len() as u64,
+            findings,
+        }
+    }
+
+    fn locate(&self, display: &str, text: &source::Text<'_>, mut candidates: Vec<Candidate>) -> Vec<Finding> {
+        candidates.sort_by(|a, b| (a.secret.start, a.rule).cmp(&(b.secret.start, b.rule)));
+        candidates.dedup_by(|a, b| a.secret == b.secret);
+        let src = &*text.text;
+        let lines = LineIndex::new(src);
+        let masks: Vec<_> = candidates
+            .iter()
+            .map(|c| (c.secret.clone(), finding::preview(&c.normalized)))
+            .collect();
+        candidates
+            .into_iter()
+            .zip(&masks)
+            .map(|(c, (_, preview))| {
+                let rule = &self.rules.rules[c.rule];
+                let (line, column) = lines.locate(src, c.secret.start);
+                let (end_line, end_column) = lines.locate(src, c.secret.end);
+                let captures: BTreeMap<String, String> = c.captures.into_iter().collect();
+                Finding {
+                    rule_id: rule.id.clone(),
+                    title: rule.title.clone(),
+                    service: rule.service.clone(),
+                    severity: rule.severity,
+                    confidence: rule.confidence,
+                    path: display.to_string(),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    start_offset: text.map.original(c.secret.start),
+                    end_offset: text.map.original(c.secret.end),
+                    preview: preview.clone(),
+                    snippet: finding::masked_line(src, lines.line_range(src, line), &masks, &c.secret),
+                    remediation: remediation::render(self.rules.pack_of(rule), &captures),
+                    captures,
+                    fingerprint: self.key.fingerprint(&c.normalized),
+                    secret: self.show_secrets.then(|| c.normalized.clone()),
+                    rule_index: c.rule,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Collects per-file results into an outcome.
+#[derive(Default)]
+struct Collector {
+    findings: Vec<Finding>,
+    stats: Stats,
+    errors: Vec<FileError>,
+}
+
+impl Collector {
+    fn record(&mut self, display: String, result: FileResult) {
+        match result {
+            FileResult::Scanned { bytes, findings } => {
+                self.stats.files_scanned += 1;
+                self.stats.bytes_scanned += bytes;
+                self.findings.extend(findings);
+            }
+            FileResult::Skipped(reason) => self.skip(reason),
+            FileResult::Error(message) => self.errors.push(FileError {
+                path: display,
+                message,
+            }),
+        }
+    }
+
+    fn skip(&mut self, reason: SkipReason) {
+        let s = &mut self.stats.skipped;
+        match reason {
+            SkipReason::TooLarge => s.too_large += 1,
+            SkipReason::Binary => s.binary += 1,
+            SkipReason::NotRegularFile => s.not_regular_file += 1,
+            SkipReason::Symlink => s.symlink += 1,
+        }
+    }
+
+    fn merge(&mut self, other: Collector) {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        let (a, b) = (&mut self.stats, other.stats);
+        a.files_scanned += b.files_scanned;
+        a.bytes_scanned += b.bytes_scanned;
+        a.skipped.too_large += b.skipped.too_large;
+        a.skipped.binary += b.skipped.binary;
+        a.skipped.not_regular_file += b.skipped.not_regular_file;
+        a.skipped.symlink += b.skipped.symlink;
+    }
+
+    fn finish(mut self) -> ScanOutcome {
+        self.findings.sort_by(|a, b| {
+            a.path
+                .as_bytes()
+                .cmp(b.path.as_bytes())
+                .then(a.start_offset.cmp(&b.start_offset))
+                .then(a.rule_id.cmp(&b.rule_id))
+        });
+        self.errors.sort();
+        for f in &self.findings {
+            self.stats.findings.add(f.severity);
+        }
+        self.stats.errors = self.errors.len() as u64;
+        ScanOutcome {
+            findings: self.findings,
+            stats: self.stats,
+            errors: self.errors,
+        }
+    }
+}
+
+/// Scans every root of `config` (and standard input if asked) with `detector`.
+pub fn run(config: &Config, detector: &Detector, key: &FingerprintKey) -> ScanOutcome {
+    let shared = Mutex::new(Collector::default());
+    let paths: Vec<PathBuf> = config.roots.iter().flatten().cloned().collect();
+    walk::walk(config, &paths, || Worker {
+        scanner: FileScanner::new(detector, key, config.show_secrets, config.max_file_size),
+        local: Collector::default(),
+        shared: &shared,
+    }
+    .into_visitor());
+    let mut collector = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    if config.roots.iter().any(Option::is_none) {
+        let mut fs = FileScanner::new(detector, key, config.show_secrets, config.max_file_size);
+        let result = fs.scan_reader(STDIN_NAME, &mut std::io::stdin().lock());
+        collector.record(STDIN_NAME.to_string(), result);
+    }
+    collector.finish()
+}
+
+struct Worker<'a> {
+    scanner: FileScanner<'a>,
+    local: Collector,
+    shared: &'a Mutex<Collector>,
+}
+
+impl<'a> Worker<'a> {
+    fn into_visitor(mut self) -> impl FnMut(Visit) + Send + 'a {
+        move |visit| self.visit(visit)
+    }
+
+    fn visit(&mut self, visit: Visit) {
+        match visit {
+            Visit::File { fs_path, display } => {
+                let result = match std::fs::File::open(&fs_path) {
+                    Ok(mut file) => self.scanner.scan_reader(&display, &mut file),
+                    Err(e) => FileResult::Error(format!("cannot open: {e}")),
+                };
+                self.local.record(display, result);
+            }
+            Visit::Skipped { reason, .. } => self.local.skip(reason),
+            Visit::Error { display, message } => self.local.record(display, FileResult::Error(message)),
+        }
+    }
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.merge(local);
+    }
+}
