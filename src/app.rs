@@ -1,7 +1,9 @@
 //! The commands behind the binary. Each returns an [`Outcome`] that `main.rs` maps to an exit code; an
 //! `Err` is a usage or input error (exit 2) that stopped the command before it could produce a report.
 
-use crate::cli::{Cli, Command, Format, ListFormat, RulesCheckArgs, RulesCommand, RulesListArgs, ScanArgs};
+use crate::cli::{
+    Cli, Command, Format, ListFormat, RulesCheckArgs, RulesCommand, RulesListArgs, ScanArgs,
+};
 use crate::config::Config;
 use crate::detect::Detector;
 use crate::finding::FingerprintKey;
@@ -35,7 +37,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 
 pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
     let config = Config::from_args(args)?;
-    let rules = Arc::new(RuleSet::load(true, &config.rule_paths, &config.disabled_rules)?);
+    let rules = Arc::new(RuleSet::load(
+        true,
+        &config.rule_paths,
+        &config.disabled_rules,
+    )?);
     let detector = Detector::new(rules.clone());
     let key = fingerprint_key(&config);
     let started = Instant::now();
@@ -56,7 +62,10 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         color: false,
     };
     for (format, path) in &config.reports {
-        write_atomically(path, report::render(*format, &outcome, &file_ctx).as_bytes())?;
+        write_atomically(
+            path,
+            report::render(*format, &outcome, &file_ctx).as_bytes(),
+        )?;
     }
 
     let mut err = std::io::stderr().lock();
@@ -182,5 +191,12 @@ fn rules_check(args: &RulesCheckArgs) -> Result<Outcome> {
 
 /// Renders a report for tests and benches without going through the binary.
 pub fn render_report(format: Format, outcome: &scan::ScanOutcome, rules: &RuleSet) -> String {
-    report::render(format, outcome, &ReportContext { rules, color: false })
+    report::render(
+        format,
+        outcome,
+        &ReportContext {
+            rules,
+            color: false,
+        },
+    )
 }

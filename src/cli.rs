@@ -92,7 +92,12 @@ pub struct ScanArgs {
     pub fail_on: FailOn,
 
     /// Key for the fingerprint HMAC (default: derived from the repository's first commit).
-    #[arg(long, env = "KEYLESS_FINGERPRINT_KEY", value_name = "KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "KEYLESS_FINGERPRINT_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
     pub fingerprint_key: Option<String>,
 
     /// Print the full secrets in every report. Off by default for a reason.

@@ -107,7 +107,9 @@ pub fn parse_size(s: &str) -> Result<u64> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: u64 = num.parse().with_context(|| format!("'{s}' is not a size"))?;
+    let n: u64 = num
+        .parse()
+        .with_context(|| format!("'{s}' is not a size"))?;
     let mult = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
@@ -115,7 +117,8 @@ pub fn parse_size(s: &str) -> Result<u64> {
         "g" | "gb" | "gib" => 1 << 30,
         other => bail!("unknown size unit '{other}' in '{s}'"),
     };
-    n.checked_mul(mult).with_context(|| format!("'{s}' is too large"))
+    n.checked_mul(mult)
+        .with_context(|| format!("'{s}' is too large"))
 }
 
 /// `--exclude` globs, matched against reported (`/`-separated, repository-relative) paths with gitignore's
@@ -141,10 +144,7 @@ impl Exclude {
                 format!("**/{base}")
             };
             for p in [pattern.clone(), format!("{pattern}/**")] {
-                b.add(
-                    Glob::new(&p)
-                        .with_context(|| format!("--exclude {g}: invalid glob"))?,
-                );
+                b.add(Glob::new(&p).with_context(|| format!("--exclude {g}: invalid glob"))?);
             }
         }
         Ok(Exclude {

@@ -187,7 +187,8 @@ impl FingerprintKey {
     /// Hex HMAC-SHA256 of the normalised secret. Independent of the rule, the path and the line, so a moved
     /// line or a more specific new rule does not change it.
     pub fn fingerprint(&self, normalized_secret: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
         mac.update(normalized_secret.as_bytes());
         let bytes = mac.finalize().into_bytes();
         bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -229,7 +230,11 @@ mod tests {
 
     #[test]
     fn masked_line_hides_every_secret_and_cuts_long_lines() {
-        let text = format!("{}pw=hunter22;other=swordfish1;{}", "a".repeat(100), "b".repeat(100));
+        let text = format!(
+            "{}pw=hunter22;other=swordfish1;{}",
+            "a".repeat(100),
+            "b".repeat(100)
+        );
         let s1 = text.find("hunter22").unwrap();
         let s2 = text.find("swordfish1").unwrap();
         let masks = vec![
@@ -237,7 +242,10 @@ mod tests {
             (s2..s2 + 10, preview("swordfish1")),
         ];
         let line = masked_line(&text, 0..text.len(), &masks, &(s1..s1 + 8));
-        assert!(!line.contains("hunter22") && !line.contains("swordfish1"), "{line}");
+        assert!(
+            !line.contains("hunter22") && !line.contains("swordfish1"),
+            "{line}"
+        );
         assert!(line.contains("pw=hu…(8)"), "{line}");
         assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
         assert!(line.chars().count() <= 2 * SNIPPET_CONTEXT + 12, "{line}");
@@ -248,7 +256,10 @@ mod tests {
         let k = FingerprintKey::from_seed("a");
         assert_eq!(k.fingerprint("x"), k.fingerprint("x"));
         assert_ne!(k.fingerprint("x"), k.fingerprint("y"));
-        assert_ne!(k.fingerprint("x"), FingerprintKey::from_seed("b").fingerprint("x"));
+        assert_ne!(
+            k.fingerprint("x"),
+            FingerprintKey::from_seed("b").fingerprint("x")
+        );
         assert_eq!(k.fingerprint("x").len(), 64);
     }
 }

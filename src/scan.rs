@@ -6,7 +6,7 @@
 
 use crate::config::Config;
 use crate::detect::{decode, Candidate, Detector, Scanner};
-use crate::finding::{self, FingerprintKey, Finding, LineIndex};
+use crate::finding::{self, Finding, FingerprintKey, LineIndex};
 use crate::remediation;
 use crate::rules::RuleSet;
 use crate::severity::Severity;
@@ -125,7 +125,9 @@ impl<'a> FileScanner<'a> {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         let result = match reader.take(self.max_file_size + 1).read_to_end(&mut buf) {
-            Ok(_) if buf.len() as u64 > self.max_file_size => FileResult::Skipped(SkipReason::TooLarge),
+            Ok(_) if buf.len() as u64 > self.max_file_size => {
+                FileResult::Skipped(SkipReason::TooLarge)
+            }
             Ok(_) => self.scan_bytes(display, &buf),
             Err(e) => FileResult::Error(format!("cannot read: {e}")),
         };
@@ -161,8 +163,13 @@ impl<'a> FileScanner<'a> {
         }
     }
 
-    fn locate(&self, display: &str, text: &source::Text<'_>, mut candidates: Vec<Candidate>) -> Vec<Finding> {
-        candidates.sort_by(|a, b| (a.secret.start, a.rule).cmp(&(b.secret.start, b.rule)));
+    fn locate(
+        &self,
+        display: &str,
+        text: &source::Text<'_>,
+        mut candidates: Vec<Candidate>,
+    ) -> Vec<Finding> {
+        candidates.sort_by_key(|c| (c.secret.start, c.rule));
         candidates.dedup_by(|a, b| a.secret == b.secret);
         let src = &*text.text;
         let lines = LineIndex::new(src);
@@ -192,7 +199,12 @@ impl<'a> FileScanner<'a> {
                     start_offset: text.map.original(c.secret.start),
                     end_offset: text.map.original(c.secret.end),
                     preview: preview.clone(),
-                    snippet: finding::masked_line(src, lines.line_range(src, line), &masks, &c.secret),
+                    snippet: finding::masked_line(
+                        src,
+                        lines.line_range(src, line),
+                        &masks,
+                        &c.secret,
+                    ),
                     remediation: remediation::render(self.rules.pack_of(rule), &captures),
                     captures,
                     fingerprint: self.key.fingerprint(&c.normalized),
@@ -275,12 +287,14 @@ impl Collector {
 pub fn run(config: &Config, detector: &Detector, key: &FingerprintKey) -> ScanOutcome {
     let shared = Mutex::new(Collector::default());
     let paths: Vec<PathBuf> = config.roots.iter().flatten().cloned().collect();
-    walk::walk(config, &paths, || Worker {
-        scanner: FileScanner::new(detector, key, config.show_secrets, config.max_file_size),
-        local: Collector::default(),
-        shared: &shared,
-    }
-    .into_visitor());
+    walk::walk(config, &paths, || {
+        Worker {
+            scanner: FileScanner::new(detector, key, config.show_secrets, config.max_file_size),
+            local: Collector::default(),
+            shared: &shared,
+        }
+        .into_visitor()
+    });
     let mut collector = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     if config.roots.iter().any(Option::is_none) {
         let mut fs = FileScanner::new(detector, key, config.show_secrets, config.max_file_size);
@@ -311,7 +325,9 @@ impl<'a> Worker<'a> {
                 self.local.record(display, result);
             }
             Visit::Skipped { reason, .. } => self.local.skip(reason),
-            Visit::Error { display, message } => self.local.record(display, FileResult::Error(message)),
+            Visit::Error { display, message } => {
+                self.local.record(display, FileResult::Error(message))
+            }
         }
     }
 }

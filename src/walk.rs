@@ -39,18 +39,9 @@ impl SkipReason {
 
 #[derive(Debug)]
 pub enum Visit {
-    File {
-        fs_path: PathBuf,
-        display: String,
-    },
-    Skipped {
-        display: String,
-        reason: SkipReason,
-    },
-    Error {
-        display: String,
-        message: String,
-    },
+    File { fs_path: PathBuf, display: String },
+    Skipped { display: String, reason: SkipReason },
+    Error { display: String, message: String },
 }
 
 /// A command-line path resolved to how its files are reported.

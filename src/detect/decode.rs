@@ -91,10 +91,16 @@ fn key_value(line: &str) -> Option<(&str, &str, usize)> {
 }
 
 fn decode_base64_text(value: &str) -> Option<String> {
-    if value.len() < 4 || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)) {
+    if value.len() < 4
+        || !value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+    {
         return None;
     }
-    let bytes = base64::engine::general_purpose::STANDARD.decode(value).ok()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .ok()?;
     let s = String::from_utf8(bytes).ok()?;
     (!s.contains('\0')).then_some(s)
 }

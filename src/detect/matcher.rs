@@ -37,7 +37,13 @@ pub fn regions(text: &str, rules: &[Rule], hits: &[Hit], out: &mut Vec<(usize, R
 }
 
 /// Every match of `rule` inside `region`.
-pub fn matches(text: &str, rule_index: usize, rule: &Rule, region: Range<usize>, out: &mut Vec<RawMatch>) {
+pub fn matches(
+    text: &str,
+    rule_index: usize,
+    rule: &Rule,
+    region: Range<usize>,
+    out: &mut Vec<RawMatch>,
+) {
     let re = rule.regex();
     let hay = &text[region.clone()];
     for caps in re.captures_iter(hay) {
@@ -71,7 +77,10 @@ pub fn matches(text: &str, rule_index: usize, rule: &Rule, region: Range<usize>,
 fn snap_start(text: &str, at: usize) -> usize {
     let bytes = text.as_bytes();
     let floor = at.saturating_sub(LINE_SNAP_LIMIT);
-    match bytes[floor..at].iter().rposition(|&b| b == b'\n' || b == b'\r') {
+    match bytes[floor..at]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+    {
         Some(i) => floor + i + 1,
         None if floor == 0 => 0,
         None => char_floor(text, at),
@@ -81,7 +90,10 @@ fn snap_start(text: &str, at: usize) -> usize {
 fn snap_end(text: &str, at: usize) -> usize {
     let bytes = text.as_bytes();
     let ceil = (at + LINE_SNAP_LIMIT).min(bytes.len());
-    match bytes[at..ceil].iter().position(|&b| b == b'\n' || b == b'\r') {
+    match bytes[at..ceil]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+    {
         Some(i) => at + i,
         None if ceil == bytes.len() => bytes.len(),
         None => char_ceil(text, at),

@@ -129,6 +129,6 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
             kept.push(c);
         }
     }
-    kept.sort_by(|a, b| (a.secret.start, a.rule).cmp(&(b.secret.start, b.rule)));
+    kept.sort_by_key(|c| (c.secret.start, c.rule));
     kept
 }

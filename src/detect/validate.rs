@@ -133,7 +133,14 @@ pub fn is_placeholder(value: &str) -> bool {
     }
     // Terraform and CI references: var.x, local.x, secrets.X, env.X, vars.X, module.x.y, data.x.y.
     for prefix in [
-        "var.", "local.", "secrets.", "env.", "vars.", "module.", "data.", "process.env.",
+        "var.",
+        "local.",
+        "secrets.",
+        "env.",
+        "vars.",
+        "module.",
+        "data.",
+        "process.env.",
     ] {
         if lower.starts_with(prefix) && is_identifier_path(&v[prefix.len()..]) {
             return true;
@@ -152,8 +159,7 @@ pub fn is_placeholder(value: &str) -> bool {
 
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !s.starts_with(|c: char| c.is_ascii_digit())
 }
 

@@ -70,7 +70,10 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
 /// One line for stderr: findings per severity, what was scanned and skipped, and how long it took.
 pub fn summary(stats: &Stats, elapsed: Duration) -> String {
     let total: u64 = Severity::ALL.iter().map(|&s| stats.findings.get(s)).sum();
-    let mut line = format!("keyless: {total} finding{}", if total == 1 { "" } else { "s" });
+    let mut line = format!(
+        "keyless: {total} finding{}",
+        if total == 1 { "" } else { "s" }
+    );
     let parts: Vec<String> = Severity::ALL
         .iter()
         .filter(|&&s| stats.findings.get(s) > 0)

@@ -46,7 +46,8 @@ pub fn render(outcome: &ScanOutcome, rules: &RuleSet) -> String {
 }
 
 pub fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
-    let descriptors: Vec<ReportingDescriptor> = rules.rules.iter().map(|r| descriptor(r, rules)).collect();
+    let descriptors: Vec<ReportingDescriptor> =
+        rules.rules.iter().map(|r| descriptor(r, rules)).collect();
     let driver = ToolComponent::builder()
         .name("keyless")
         .version(env!("CARGO_PKG_VERSION"))
@@ -68,7 +69,11 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
         .map(|e| {
             Notification::builder()
                 .level("error")
-                .message(Message::builder().text(format!("{}: {}", e.path, e.message)).build())
+                .message(
+                    Message::builder()
+                        .text(format!("{}: {}", e.path, e.message))
+                        .build(),
+                )
                 .locations(vec![Location::builder()
                     .physical_location(
                         PhysicalLocation::builder()
@@ -136,7 +141,10 @@ fn descriptor(rule: &Rule, rules: &RuleSet) -> ReportingDescriptor {
             Confidence::Low => "low",
         }),
     );
-    props.insert("severity".to_string(), serde_json::Value::from(rule.severity.as_str()));
+    props.insert(
+        "severity".to_string(),
+        serde_json::Value::from(rule.severity.as_str()),
+    );
 
     let description = if rule.description.is_empty() {
         rule.title.clone()
@@ -146,8 +154,16 @@ fn descriptor(rule: &Rule, rules: &RuleSet) -> ReportingDescriptor {
     let mut descriptor = ReportingDescriptor::builder()
         .id(rule.id.clone())
         .name(pascal_name(&rule.id))
-        .short_description(MultiformatMessageString::builder().text(rule.title.clone()).build())
-        .full_description(MultiformatMessageString::builder().text(description).build())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.title.clone())
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(description)
+                .build(),
+        )
         .help(
             MultiformatMessageString::builder()
                 .text(help_text(rule, rules))
@@ -242,12 +258,27 @@ fn result(f: &Finding) -> SarifResult {
         )
         .build();
     let mut props = BTreeMap::new();
-    props.insert("severity".to_string(), serde_json::Value::from(f.severity.as_str()));
-    props.insert("confidence".to_string(), serde_json::Value::from(f.confidence.as_str()));
-    props.insert("service".to_string(), serde_json::Value::from(f.service.clone()));
-    props.insert("preview".to_string(), serde_json::Value::from(f.preview.clone()));
+    props.insert(
+        "severity".to_string(),
+        serde_json::Value::from(f.severity.as_str()),
+    );
+    props.insert(
+        "confidence".to_string(),
+        serde_json::Value::from(f.confidence.as_str()),
+    );
+    props.insert(
+        "service".to_string(),
+        serde_json::Value::from(f.service.clone()),
+    );
+    props.insert(
+        "preview".to_string(),
+        serde_json::Value::from(f.preview.clone()),
+    );
     if let Some(secret) = &f.secret {
-        props.insert("secret".to_string(), serde_json::Value::from(secret.clone()));
+        props.insert(
+            "secret".to_string(),
+            serde_json::Value::from(secret.clone()),
+        );
     }
     SarifResult::builder()
         .rule_id(f.rule_id.clone())
@@ -255,7 +286,10 @@ fn result(f: &Finding) -> SarifResult {
         .level(level(f.severity))
         .message(
             Message::builder()
-                .text(format!("{} ({}). Replace it: {}", f.title, f.preview, f.remediation.summary))
+                .text(format!(
+                    "{} ({}). Replace it: {}",
+                    f.title, f.preview, f.remediation.summary
+                ))
                 .build(),
         )
         .locations(vec![location])
@@ -318,6 +352,9 @@ mod tests {
     #[test]
     fn uris_are_encoded_but_keep_slashes() {
         assert_eq!(uri_encode("a dir/ü.json"), "a%20dir/%C3%BC.json");
-        assert_eq!(pascal_name("azure-sql.connection-string"), "AzureSqlConnectionString");
+        assert_eq!(
+            pascal_name("azure-sql.connection-string"),
+            "AzureSqlConnectionString"
+        );
     }
 }

@@ -21,7 +21,11 @@ pub struct CheckFailure {
 
 impl std::fmt::Display for CheckFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: rule {}: {}", self.file, self.line, self.rule, self.message)
+        write!(
+            f,
+            "{}:{}: rule {}: {}",
+            self.file, self.line, self.rule, self.message
+        )
     }
 }
 
@@ -61,7 +65,11 @@ pub fn check(rules: Arc<RuleSet>) -> Vec<CheckFailure> {
         }
         for (n, ex) in rule.negative_examples.iter().enumerate() {
             if !scanner.scan_rule(i, ex).is_empty() {
-                fail(format!("negative example {} matches: {}", n + 1, shorten(ex)));
+                fail(format!(
+                    "negative example {} matches: {}",
+                    n + 1,
+                    shorten(ex)
+                ));
             }
         }
     }

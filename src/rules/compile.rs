@@ -188,10 +188,16 @@ pub fn compile_pack(
 
     let mut rules = Vec::with_capacity(syntax.rules.len());
     for spanned in &syntax.rules {
-        let line = line_of(text, spanned.span().start);
+        let span = spanned.span();
+        let line = line_of(text, span.start);
         let r = spanned.get_ref();
-        let rule = compile_rule(r, &pack, pack_index, file, line)
-            .map_err(|m| pack_err(Some(line), Some(&r.id), m))?;
+        let rule = compile_rule(r, &pack, pack_index, file, line).map_err(|e| {
+            let line = e
+                .field
+                .and_then(|f| field_offset(&text[span.clone()], f))
+                .map_or(line, |o| line_of(text, span.start + o));
+            pack_err(Some(line), Some(&r.id), e.message)
+        })?;
         rules.push(rule);
     }
     Ok((pack, rules))
@@ -218,51 +224,68 @@ fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, String> {
     })
 }
 
+/// A rule-level problem and the TOML key it is about, so the error can point at that key's line.
+struct RuleError {
+    field: Option<&'static str>,
+    message: String,
+}
+
+fn at(field: &'static str) -> impl Fn(String) -> RuleError {
+    move |message| RuleError {
+        field: Some(field),
+        message,
+    }
+}
+
 fn compile_rule(
     r: &RuleSyntax,
     pack: &Pack,
     pack_index: usize,
     file: &str,
     line: usize,
-) -> Result<Rule, String> {
+) -> Result<Rule, RuleError> {
     let prefix = format!("{}.", pack.id);
     if !r.id.starts_with(&prefix) || !is_kebab(&r.id[prefix.len()..]) {
-        return Err(format!(
+        return Err(at("id")(format!(
             "rule id must be '{prefix}' followed by a kebab-case name"
-        ));
+        )));
     }
-    let severity: Severity = r.severity.parse()?;
-    let confidence: Confidence = r.confidence.parse()?;
+    let severity: Severity = r.severity.parse().map_err(at("severity"))?;
+    let confidence: Confidence = r.confidence.parse().map_err(at("confidence"))?;
     if r.keywords.is_empty() {
-        return Err("a rule needs at least one keyword for the prefilter".to_string());
+        return Err(at("keywords")(
+            "a rule needs at least one keyword for the prefilter".to_string(),
+        ));
     }
     let mut keywords = Vec::with_capacity(r.keywords.len());
     for k in &r.keywords {
         if k.is_empty() {
-            return Err("keywords must not be empty strings".to_string());
+            return Err(at("keywords")(
+                "keywords must not be empty strings".to_string(),
+            ));
         }
         keywords.push(k.to_ascii_lowercase());
     }
-    check_regex(&r.regex)?;
+    check_regex(&r.regex).map_err(at("regex"))?;
     let window = r.window.unwrap_or(DEFAULT_WINDOW);
     if window > MAX_WINDOW {
-        return Err(format!(
+        return Err(at("window")(format!(
             "window {window} is larger than the maximum of {MAX_WINDOW} bytes"
-        ));
+        )));
     }
     let paths = if r.paths.is_empty() {
         None
     } else {
         let mut builder = GlobSetBuilder::new();
         for p in &r.paths {
-            builder.add(Glob::new(p).map_err(|e| format!("path glob '{p}': {e}"))?);
+            builder.add(Glob::new(p).map_err(|e| at("paths")(format!("path glob '{p}': {e}")))?);
         }
-        Some(builder.build().map_err(|e| e.to_string())?)
+        Some(builder.build().map_err(|e| at("paths")(e.to_string()))?)
     };
     let allow = r
         .allow
         .iter()
-        .map(|a| Regex::new(a).map_err(|e| format!("allow pattern '{a}': {e}")))
+        .map(|a| Regex::new(a).map_err(|e| at("allow")(format!("allow pattern '{a}': {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Rule {
         id: r.id.clone(),
@@ -332,6 +355,21 @@ fn is_kebab(s: &str) -> bool {
         })
 }
 
+/// Byte offset of the line that assigns `field` inside a rule table's text.
+fn field_offset(table: &str, field: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in table.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(field) {
+            if rest.trim_start().starts_with('=') {
+                return Some(offset + (line.len() - t.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
@@ -371,7 +409,7 @@ mod tests {
         let err = compile_pack("x.toml", &pack("regex = 'pw=(\\w+)'"), false, 0).unwrap_err();
         assert_eq!(err.file, "x.toml");
         assert_eq!(err.rule.as_deref(), Some("demo.thing"));
-        assert_eq!(err.line, Some(5));
+        assert_eq!(err.line, Some(11), "points at the regex line");
         assert!(err.message.contains("secret"), "{err}");
     }
 
@@ -385,7 +423,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.rule.as_deref(), Some("demo.thing"));
-        assert_eq!(err.line, Some(11));
+        assert_eq!(err.line, Some(12));
         assert!(err.message.contains("bogus"), "{err}");
     }
 

@@ -92,8 +92,8 @@ impl RuleSet {
 }
 
 fn pack_files(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("reading rule pack {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("reading rule pack {}", path.display()))?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }

@@ -1,0 +1,11 @@
+//! The one integration test binary: it runs the built `keyless` binary against fixture trees copied into
+//! temporary folders, hermetically (no global git config, a temporary HOME, no colour).
+
+mod util;
+
+mod exit_codes;
+mod packs;
+mod reports;
+mod sarif_schema;
+mod scan_fixtures;
+mod walk;
