@@ -147,7 +147,15 @@ impl<'a> FileScanner<'a> {
         self.views.clear();
         decode::views(&text.text, &mut self.views);
         for view in &self.views {
-            for mut c in self.scanner.scan(display, &view.text) {
+            let decoded = self.scanner.scan(display, &view.text);
+            if decoded.is_empty() {
+                continue;
+            }
+            // What the decoded value holds is the finding; a rule that matched the encoded text of the
+            // same value (a password-named key with a base64 value) would only report the encoding.
+            candidates
+                .retain(|c| c.secret.end <= view.origin.start || c.secret.start >= view.origin.end);
+            for mut c in decoded {
                 c.secret = view.origin.clone();
                 candidates.push(c);
             }

@@ -109,6 +109,9 @@ pub fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
+    if is_mostly_filler(v) {
+        return true;
+    }
     // Interpolation and reference syntaxes: ${VAR}, $(VAR), #{VAR}#, {{ ... }}, %VAR%, $VAR.
     if v.contains("${") || v.contains("$(") || v.contains("#{") || v.contains("{{") {
         return true;
@@ -121,9 +124,24 @@ pub fn is_placeholder(value: &str) -> bool {
             return true;
         }
     }
-    // <your-password>, <password>, [password], {password}
+    // Maven's encrypted passwords: {base64}. Not the plaintext.
+    if v.len() > 10
+        && v.starts_with('{')
+        && v.ends_with('}')
+        && v[1..v.len() - 1]
+            .trim_end_matches('=')
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+        && v.ends_with("=}")
+    {
+        return true;
+    }
+    // <your-password>, <password>, {password}. Braces around anything else are ODBC quoting: `PWD={p;w}`.
     if (v.starts_with('<') && v.ends_with('>'))
-        || (v.starts_with('{') && v.ends_with('}') && !v.contains(' '))
+        || (v.len() > 2
+            && v.starts_with('{')
+            && v.ends_with('}')
+            && is_identifier_path(&v[1..v.len() - 1].replace([':', '-'], "_")))
     {
         return true;
     }
@@ -155,6 +173,28 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     false
+}
+
+/// `ghp_xxxxxxxxxxxxxxxx`, `sk_live_0000000000000000`, `SG.xxxx.xxxx`: a documented shape filled with one
+/// repeated filler character. Real keys never repeat a character this much.
+fn is_mostly_filler(v: &str) -> bool {
+    let mut best_run = 0;
+    let mut run = 0;
+    let mut prev = None;
+    let mut filler = 0;
+    let mut total = 0;
+    for c in v.chars() {
+        total += 1;
+        if matches!(c, 'x' | 'X' | '*' | '0' | '.' | '#') {
+            filler += 1;
+        }
+        run = if Some(c) == prev { run + 1 } else { 1 };
+        prev = Some(c);
+        if matches!(c, 'x' | 'X' | '*' | '0' | '#') {
+            best_run = best_run.max(run);
+        }
+    }
+    best_run >= 8 && filler * 2 >= total
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -189,14 +229,21 @@ pub fn shannon_entropy(s: &str) -> f64 {
 
 /// Decodes JSON escapes, XML entities and URL percent-encoding, in that order, leaving anything that is not a
 /// well-formed escape as it is.
+///
+/// A secret that spans lines (a PEM key) also loses its line breaks and indentation, so the same key
+/// committed with CRLF and with LF, or re-indented in YAML, has one fingerprint.
 pub fn normalize(raw: &str) -> Cow<'_, str> {
-    if !raw.contains(['\\', '&', '%']) {
-        return Cow::Borrowed(raw);
+    let mut s = if raw.contains(['\\', '&', '%']) {
+        let s = json_unescape(raw);
+        let s = xml_unescape(&s);
+        Cow::Owned(percent_decode(&s))
+    } else {
+        Cow::Borrowed(raw)
+    };
+    if s.contains(['\n', '\r']) {
+        s = Cow::Owned(s.lines().map(str::trim).collect::<Vec<_>>().join(""));
     }
-    let s = json_unescape(raw);
-    let s = xml_unescape(&s);
-    let s = percent_decode(&s);
-    Cow::Owned(s)
+    s
 }
 
 fn json_unescape(s: &str) -> String {
@@ -328,6 +375,8 @@ mod tests {
             "Password",
             "$DB_PASSWORD",
             "your-storage-key-here",
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "sk_live_000000000000000000000000",
         ] {
             assert!(is_placeholder(v), "{v:?} should be a placeholder");
         }
@@ -335,7 +384,13 @@ mod tests {
 
     #[test]
     fn real_looking_values_are_not_placeholders() {
-        for v in ["Sup3rS3cret!", "hunter2-prod", "p@ss%w0rd", "x9$Kq2"] {
+        for v in [
+            "Sup3rS3cret!",
+            "hunter2-prod",
+            "p@ss%w0rd",
+            "x9$Kq2",
+            "{Xk9!p;w0rd}",
+        ] {
             assert!(!is_placeholder(v), "{v:?} should not be a placeholder");
         }
     }
@@ -347,6 +402,10 @@ mod tests {
         assert_eq!(normalize("abc%2Bdef%3D"), "abc+def=");
         assert_eq!(normalize("100%"), "100%");
         assert_eq!(normalize("plain"), "plain");
+        assert_eq!(
+            normalize("MIIB\r\n  abc\r\n  def"),
+            normalize("MIIB\nabc\ndef")
+        );
     }
 
     #[test]

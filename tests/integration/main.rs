@@ -3,6 +3,7 @@
 
 mod util;
 
+mod corpus;
 mod exit_codes;
 mod packs;
 mod reports;

@@ -23,10 +23,8 @@ fn every_pack_file_is_built_in() {
         .iter()
         .map(|(n, _)| n.to_string())
         .collect();
-    assert_eq!(
-        on_disk, built_in,
-        "rules/*.toml and src/rules/builtin.rs disagree"
-    );
+    assert_eq!(on_disk, built_in);
+    assert!(built_in.len() >= 6, "{built_in:?}");
 }
 
 #[test]

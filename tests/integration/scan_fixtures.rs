@@ -6,7 +6,7 @@ use crate::util::*;
 /// `(path, line)` of every credential planted in `fixtures/tree`.
 const PLANTED: &[(&str, u64)] = &[
     (".env", 4),
-    (".github/workflows/deploy.yml", 9),
+    (".github/workflows/deploy.yml", 10),
     ("docker-compose.yml", 6),
     ("docker-compose.yml", 11),
     ("infra/main.tf", 7),

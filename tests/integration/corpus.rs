@@ -1,0 +1,117 @@
+//! Line-level precision and recall on the labelled corpus in `fixtures/corpus/` (see its README).
+//!
+//! A true-labelled line with at least one finding is a true positive (one per line however many findings),
+//! a true-labelled line without one is a false negative, and every other line with a finding, labelled
+//! false or not labelled at all, is a false positive.
+
+use crate::util::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The quality bar of the catalogue.
+const MIN_PRECISION: f64 = 0.95;
+const MIN_RECALL: f64 = 0.95;
+
+struct Label {
+    truth: bool,
+    category: String,
+}
+
+fn labels() -> BTreeMap<(String, u64), Label> {
+    let text = std::fs::read_to_string(repo_root().join("fixtures/corpus/labels.csv"))
+        .expect("labels.csv");
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split(',').collect();
+        assert_eq!(
+            cols.len(),
+            4,
+            "labels.csv:{}: expected path,line,truth,category",
+            i + 1
+        );
+        let key = (
+            cols[0].to_string(),
+            cols[1].parse::<u64>().expect("line number"),
+        );
+        let truth = match cols[2] {
+            "true" => true,
+            "false" => false,
+            other => panic!("labels.csv:{}: truth '{other}'", i + 1),
+        };
+        let previous = out.insert(
+            key,
+            Label {
+                truth,
+                category: cols[3].to_string(),
+            },
+        );
+        assert!(previous.is_none(), "labels.csv:{}: duplicate row", i + 1);
+    }
+    out
+}
+
+#[test]
+fn corpus_precision_and_recall_meet_the_bar() {
+    let labels = labels();
+    let trues = labels.values().filter(|l| l.truth).count();
+    let falses = labels.len() - trues;
+    assert!(
+        trues >= 150 && falses >= 150,
+        "corpus too small: {trues} true, {falses} false rows"
+    );
+
+    let t = TempTree::fixture("corpus");
+    let (code, stdout, stderr) = run(t.keyless().args([
+        "scan",
+        ".",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--exclude",
+        "/README.md",
+        "--exclude",
+        "/labels.csv",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let found: BTreeSet<(String, u64)> = finding_keys(&json(&stdout))
+        .into_iter()
+        .map(|(p, l, _)| (p, l))
+        .collect();
+
+    let mut tp = 0;
+    let mut misses = Vec::new();
+    for ((path, line), label) in labels.iter().filter(|(_, l)| l.truth) {
+        if found.contains(&(path.clone(), *line)) {
+            tp += 1;
+        } else {
+            misses.push(format!("  missed {path}:{line} ({})", label.category));
+        }
+    }
+    let false_alarms: Vec<String> = found
+        .iter()
+        .filter(|k| !labels.get(*k).is_some_and(|l| l.truth))
+        .map(|(p, l)| {
+            let why = labels
+                .get(&(p.clone(), *l))
+                .map_or("unlabelled".to_string(), |l| l.category.clone());
+            format!("  false alarm {p}:{l} ({why})")
+        })
+        .collect();
+    let fp = false_alarms.len();
+    let fn_ = misses.len();
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    let report = format!(
+        "corpus: {trues} true, {falses} false rows; TP {tp}, FP {fp}, FN {fn_}; precision {precision:.3}, recall {recall:.3}\n{}\n{}",
+        misses.join("\n"),
+        false_alarms.join("\n")
+    );
+    println!("{report}");
+    assert!(
+        precision >= MIN_PRECISION && recall >= MIN_RECALL,
+        "{report}"
+    );
+}
