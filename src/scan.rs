@@ -213,7 +213,7 @@ impl<'a> FileScanner<'a> {
                         &masks,
                         &c.secret,
                     ),
-                    remediation: remediation::render(self.rules.pack_of(rule), &captures),
+                    remediation: remediation::render(self.rules.remediation_of(rule), &captures),
                     captures,
                     fingerprint: self.key.fingerprint(&c.normalized),
                     secret: self.show_secrets.then(|| c.normalized.clone()),

@@ -3,6 +3,7 @@
 //! A [`Detector`] is built once per run from the rule set and shared by reference; each worker thread asks
 //! it for its own [`Scanner`], which owns the scratch buffers that are reused from file to file.
 
+pub mod checksum;
 pub mod decode;
 pub mod matcher;
 pub mod prefilter;

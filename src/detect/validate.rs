@@ -5,7 +5,8 @@
 //! `p\u0026ss` in JSON and `p%26ss` in a URL: comparing, allow-listing and fingerprinting must all see
 //! `p&ss`, or one leaked password becomes three unrelated findings.
 
-use crate::rules::Rule;
+use super::checksum;
+use crate::rules::{Checksum, Rule};
 use std::borrow::Cow;
 
 /// Why a match was rejected; kept for `rules check` messages and tests.
@@ -16,6 +17,7 @@ pub enum Rejection {
     TooShort,
     LowEntropy,
     Allowed,
+    ChecksumMismatch,
 }
 
 /// Values published in vendor documentation as emulator or example credentials: not secrets.
@@ -88,7 +90,14 @@ pub fn validate(rule: &Rule, secret: &str) -> Result<(), Rejection> {
     if rule.allow.iter().any(|re| re.is_match(secret)) {
         return Err(Rejection::Allowed);
     }
-    Ok(())
+    match &rule.checksum {
+        Some(Checksum::AzureIdentifiable(seeds))
+            if !checksum::is_azure_identifiable(secret, seeds) =>
+        {
+            Err(Rejection::ChecksumMismatch)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A reference to a secret kept elsewhere, a template slot, or a stand-in word: never a secret itself.

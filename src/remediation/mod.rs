@@ -4,7 +4,7 @@
 //! finding captured from the user's own file (server, database, account, namespace), so the advice can be
 //! copied as it stands. A name the file did not supply is left as `<name>` for the user to fill in.
 
-use crate::rules::{Pack, RemediationKind};
+use crate::rules::{Remediation, RemediationKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -16,11 +16,11 @@ pub struct Rendered {
     pub docs: Vec<String>,
 }
 
-pub fn render(pack: &Pack, captures: &BTreeMap<String, String>) -> Rendered {
+pub fn render(remediation: &Remediation, captures: &BTreeMap<String, String>) -> Rendered {
     Rendered {
-        kind: pack.remediation.kind,
-        summary: fill(&pack.remediation.summary, captures),
-        docs: pack.remediation.docs.clone(),
+        kind: remediation.kind,
+        summary: fill(&remediation.summary, captures),
+        docs: remediation.docs.clone(),
     }
 }
 

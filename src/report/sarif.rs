@@ -120,12 +120,13 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
 
 fn descriptor(rule: &Rule, rules: &RuleSet) -> ReportingDescriptor {
     let pack = rules.pack_of(rule);
+    let remediation = rules.remediation_of(rule);
     let mut tags = vec![
         "security".to_string(),
         "secret".to_string(),
         tag(&rule.service),
         pack.id.clone(),
-        format!("remediation:{}", kind_tag(pack.remediation.kind)),
+        format!("remediation:{}", kind_tag(remediation.kind)),
     ];
     tags.dedup();
     tags.truncate(20);
@@ -182,7 +183,7 @@ fn descriptor(rule: &Rule, rules: &RuleSet) -> ReportingDescriptor {
                 .build(),
         )
         .build();
-    descriptor.help_uri = pack.remediation.docs.first().cloned();
+    descriptor.help_uri = remediation.docs.first().cloned();
     descriptor
 }
 
@@ -194,14 +195,11 @@ fn kind_tag(kind: crate::rules::RemediationKind) -> &'static str {
 }
 
 fn help_text(rule: &Rule, rules: &RuleSet) -> String {
-    let pack = rules.pack_of(rule);
-    let mut s = format!(
-        "{}\n\nReplace it: {}\n",
-        rule.title, pack.remediation.summary
-    );
-    if !pack.remediation.docs.is_empty() {
+    let remediation = rules.remediation_of(rule);
+    let mut s = format!("{}\n\nReplace it: {}\n", rule.title, remediation.summary);
+    if !remediation.docs.is_empty() {
         s.push_str("\nDocs: ");
-        s.push_str(&pack.remediation.docs.join(" "));
+        s.push_str(&remediation.docs.join(" "));
         s.push('\n');
     }
     s
@@ -210,8 +208,7 @@ fn help_text(rule: &Rule, rules: &RuleSet) -> String {
 /// The guide GitHub shows beside an alert: what the rule finds, the managed-identity (or Key Vault)
 /// replacement, and what to do with the value that leaked.
 pub fn help_markdown(rule: &Rule, rules: &RuleSet) -> String {
-    let pack = rules.pack_of(rule);
-    let r = &pack.remediation;
+    let r = rules.remediation_of(rule);
     let heading = match r.kind {
         crate::rules::RemediationKind::ManagedIdentity => "Replace it with a managed identity",
         crate::rules::RemediationKind::KeyVault => {

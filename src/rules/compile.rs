@@ -66,12 +66,36 @@ impl Remediation {
             summary: "Move the value out of the repository into Azure Key Vault and read it at run time with the \
                       workload's managed identity (a Key Vault reference or SecretClient with DefaultAzureCredential)."
                 .to_string(),
-            guide: String::new(),
+            guide: "1. **Rotate or revoke the value**: it is in the repository's history.\n\
+                    2. **Store the new value in Key Vault**: \
+                    `az keyvault secret set --vault-name <vault> -n <secret-name> --value <new-value>`.\n\
+                    3. **Grant the workload's managed identity** the *Key Vault Secrets User* role on the vault.\n\
+                    4. **Read it at run time**: an App Service or Functions setting \
+                    `@Microsoft.KeyVault(VaultName=<vault>;SecretName=<secret-name>)`, a Container Apps \
+                    `keyvaultref:` secret, the AKS Secrets Store CSI driver, or `SecretClient` with \
+                    `DefaultAzureCredential` in code."
+                .to_string(),
             docs: vec![
                 "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references".to_string(),
+                "https://learn.microsoft.com/azure/key-vault/general/rbac-guide".to_string(),
             ],
         }
     }
+}
+
+/// A checksum a secret must carry to count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checksum {
+    /// Azure identifiable keys: Marvin32 of the decoded key, one of these seeds.
+    AzureIdentifiable(Vec<u64>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemediationSource {
+    /// The remediation of the pack at this index.
+    Pack(usize),
+    /// The generic Key Vault route.
+    KeyVault,
 }
 
 #[derive(Debug)]
@@ -105,10 +129,15 @@ pub struct Rule {
     pub min_length: Option<usize>,
     pub paths: Option<GlobSet>,
     pub allow: Vec<Regex>,
+    pub checksum: Option<Checksum>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// Index of the rule's pack in the rule set.
     pub pack: usize,
+    /// Where the rule's remediation comes from (resolved once every pack is loaded).
+    pub remediation: RemediationSource,
+    /// The `remediation = "..."` reference as written, until it is resolved.
+    pub remediation_ref: Option<String>,
     pub file: String,
     pub line: usize,
 }
@@ -287,6 +316,36 @@ fn compile_rule(
         .iter()
         .map(|a| Regex::new(a).map_err(|e| at("allow")(format!("allow pattern '{a}': {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
+    let checksum = match r.checksum.as_deref() {
+        None if r.checksum_seeds.is_empty() => None,
+        None => {
+            return Err(at("checksum_seeds")(
+                "checksum_seeds needs checksum = \"azure-identifiable\"".to_string(),
+            ))
+        }
+        Some("azure-identifiable") => {
+            if r.checksum_seeds.is_empty() {
+                return Err(at("checksum_seeds")(
+                    "azure-identifiable needs at least one checksum seed".to_string(),
+                ));
+            }
+            let seeds = r
+                .checksum_seeds
+                .iter()
+                .map(|s| {
+                    crate::detect::checksum::seed(s).ok_or_else(|| {
+                        at("checksum_seeds")(format!("seed '{s}' must be 8 ASCII characters"))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(Checksum::AzureIdentifiable(seeds))
+        }
+        Some(other) => {
+            return Err(at("checksum")(format!(
+                "unknown checksum '{other}' (expected azure-identifiable)"
+            )))
+        }
+    };
     Ok(Rule {
         id: r.id.clone(),
         title: r.title.clone(),
@@ -303,9 +362,12 @@ fn compile_rule(
         min_length: r.min_length,
         paths,
         allow,
+        checksum,
         examples: r.examples.clone(),
         negative_examples: r.negative_examples.clone(),
         pack: pack_index,
+        remediation: RemediationSource::Pack(pack_index),
+        remediation_ref: r.remediation.clone(),
         file: file.to_string(),
         line,
     })

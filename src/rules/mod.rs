@@ -7,7 +7,9 @@ pub mod check;
 pub mod compile;
 pub mod syntax;
 
-pub use compile::{Pack, PackError, Remediation, RemediationKind, Rule};
+pub use compile::{
+    Checksum, Pack, PackError, Remediation, RemediationKind, RemediationSource, Rule,
+};
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeSet;
@@ -36,6 +38,7 @@ impl RuleSet {
                 set.add_pack(&file.display().to_string(), &text, false)?;
             }
         }
+        set.resolve_remediation_refs()?;
         set.disable(disabled)?;
         set.rules.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(set)
@@ -69,6 +72,37 @@ impl RuleSet {
         self.packs.push(pack);
         self.rules.extend(rules);
         Ok(())
+    }
+
+    fn resolve_remediation_refs(&mut self) -> Result<()> {
+        for rule in &mut self.rules {
+            let Some(reference) = rule.remediation_ref.as_deref() else {
+                continue;
+            };
+            rule.remediation = if reference == "key-vault" {
+                RemediationSource::KeyVault
+            } else {
+                match self.packs.iter().position(|p| p.id == reference) {
+                    Some(i) => RemediationSource::Pack(i),
+                    None => bail!(
+                        "{}:{}: rule {}: remediation '{reference}' names no loaded pack (use a pack id or key-vault)",
+                        rule.file,
+                        rule.line,
+                        rule.id
+                    ),
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// The remediation that applies to `rule`: its pack's, or the one it borrows.
+    pub fn remediation_of(&self, rule: &Rule) -> &Remediation {
+        static KEY_VAULT: std::sync::OnceLock<Remediation> = std::sync::OnceLock::new();
+        match rule.remediation {
+            RemediationSource::Pack(i) => &self.packs[i].remediation,
+            RemediationSource::KeyVault => KEY_VAULT.get_or_init(Remediation::key_vault_default),
+        }
     }
 
     fn disable(&mut self, disabled: &[String]) -> Result<()> {

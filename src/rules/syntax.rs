@@ -73,6 +73,16 @@ pub struct RuleSyntax {
     /// Regexes on the normalised secret; a match means "not a secret".
     #[serde(default)]
     pub allow: Vec<String>,
+    /// A checksum the secret must carry: `azure-identifiable` (Marvin32 over the decoded key).
+    #[serde(default)]
+    pub checksum: Option<String>,
+    /// Key-kind names whose seeds may validate the checksum, e.g. `["Default0"]`.
+    #[serde(default)]
+    pub checksum_seeds: Vec<String>,
+    /// Use another pack's remediation (its id), or `key-vault` for the Key Vault route, instead of this
+    /// pack's: for a rule whose target cannot take the pack's managed-identity replacement.
+    #[serde(default)]
+    pub remediation: Option<String>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
