@@ -1,6 +1,7 @@
 //! The commands behind the binary. Each returns an [`Outcome`] that `main.rs` maps to an exit code; an
 //! `Err` is a usage or input error (exit 2) that stopped the command before it could produce a report.
 
+use crate::baseline::Baseline;
 use crate::cli::{
     Cli, Command, Format, ListFormat, RulesCheckArgs, RulesCommand, RulesListArgs, ScanArgs,
 };
@@ -45,8 +46,52 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
     let detector = Detector::new(rules.clone());
     let key = fingerprint_key(&config);
     let started = Instant::now();
-    let outcome = scan::run(&config, &detector, &key);
+    let mut outcome = scan::run(&config, &detector, &key);
     let elapsed = started.elapsed();
+    let mut notes = Vec::new();
+    if let Some(path) = &config.baseline {
+        let baseline = Baseline::load(path)?;
+        let stale = baseline.apply(&mut outcome.findings, &outcome.scanned);
+        outcome.stats.suppressed = outcome
+            .findings
+            .iter()
+            .filter(|f| f.is_suppressed())
+            .count() as u64;
+        if !stale.is_empty() {
+            if config.update_baseline {
+                write_atomically(path, baseline.without(&stale).to_json().as_bytes())?;
+                notes.push(format!(
+                    "keyless: removed {} stale entr{} from {}",
+                    stale.len(),
+                    if stale.len() == 1 { "y" } else { "ies" },
+                    path.display()
+                ));
+            } else {
+                notes.push(format!(
+                    "keyless: {} stale baseline entr{} (no longer found; --update-baseline removes them):",
+                    stale.len(),
+                    if stale.len() == 1 { "y" } else { "ies" }
+                ));
+                for e in &stale {
+                    notes.push(format!("  {} {} {}", e.path, e.rule_id, e.fingerprint));
+                }
+            }
+        }
+    }
+    if let Some(path) = &config.write_baseline {
+        let baseline = Baseline::from_findings(&outcome.findings);
+        write_atomically(path, baseline.to_json().as_bytes())?;
+        notes.push(format!(
+            "keyless: wrote {} entr{} to {}",
+            baseline.entries.len(),
+            if baseline.entries.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            path.display()
+        ));
+    }
 
     let ctx = ReportContext {
         rules: &rules,
@@ -72,11 +117,20 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
     for e in &outcome.errors {
         let _ = writeln!(err, "keyless: {}: {}", e.path, e.message);
     }
+    for n in &notes {
+        let _ = writeln!(err, "{n}");
+    }
     let _ = writeln!(err, "{}", report::human::summary(&outcome.stats, elapsed));
 
     Ok(if !outcome.errors.is_empty() {
         Outcome::Error
-    } else if outcome.findings.iter().any(|f| config.fails_on(f.severity)) {
+    } else if config.write_baseline.is_some() {
+        Outcome::Clean
+    } else if outcome
+        .findings
+        .iter()
+        .any(|f| !f.is_suppressed() && config.fails_on(f.severity))
+    {
         Outcome::Findings
     } else {
         Outcome::Clean

@@ -16,7 +16,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files and folders for hard-coded secrets.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List or check the rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -36,7 +36,8 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Critical,
     High,
@@ -87,9 +88,9 @@ pub struct ScanArgs {
     #[arg(long, value_name = "ID")]
     pub disable_rule: Vec<String>,
 
-    /// Exit with 1 when a finding has this severity or higher (`info` findings never fail).
-    #[arg(long, value_enum, default_value_t = FailOn::Low)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding has this severity or higher (default `low`; `info` findings never fail).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Key for the fingerprint HMAC (default: derived from the repository's first commit).
     #[arg(
@@ -103,6 +104,30 @@ pub struct ScanArgs {
     /// Print the full secrets in every report. Off by default for a reason.
     #[arg(long)]
     pub show_secrets: bool,
+
+    /// Read this configuration file instead of `.keyless.toml` at the repository's top.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore `.keyless.toml`.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Report only findings that are not in this baseline (the others are marked suppressed).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write every current finding to this baseline file and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Remove the baseline's stale entries (it never adds any).
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
+
+    /// Ignore inline allow comments (keyless:allow, gitleaks:allow, pragma: allowlist secret, ...).
+    #[arg(long)]
+    pub no_inline_allow: bool,
 
     /// When to use colour in the text report (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -5,10 +5,44 @@
 
 use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
 use crate::severity::Severity;
+use crate::suppress::{Allowlist, InlineAllow};
 use anyhow::{bail, Context, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The project configuration file, looked for at the top of the git work tree (or the scan root).
+pub const PROJECT_FILE: &str = ".keyless.toml";
+
+/// The serde mirror of `.keyless.toml`. Unknown keys are errors, so a typo cannot silently do nothing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ProjectFile {
+    fail_on: Option<FailOn>,
+    baseline: Option<PathBuf>,
+    #[serde(default)]
+    rules: Vec<PathBuf>,
+    #[serde(default)]
+    disable_rules: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    inline_allow_tokens: Vec<String>,
+    #[serde(default)]
+    allowlist: AllowlistFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowlistFile {
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
 
 #[derive(Debug)]
 pub struct Config {
@@ -27,6 +61,13 @@ pub struct Config {
     pub fingerprint_key: Option<String>,
     pub show_secrets: bool,
     pub color: bool,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+    pub update_baseline: bool,
+    pub inline_allow: InlineAllow,
+    pub allowlist: Allowlist,
+    /// The `.keyless.toml` that was read, if any.
+    pub project_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -50,6 +91,41 @@ impl Config {
                     && std::io::stdout().is_terminal()
             }
         };
+        let project_path = match (&args.config, args.no_config) {
+            (Some(p), _) => Some(p.clone()),
+            (None, true) => None,
+            (None, false) => find_project_file(&args.paths),
+        };
+        let (project, project_dir) = match &project_path {
+            Some(p) => (
+                read_project_file(p)?,
+                p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ),
+            None => (ProjectFile::default(), PathBuf::new()),
+        };
+        let mut excludes = args.exclude.clone();
+        excludes.extend(project.exclude.iter().cloned());
+        excludes.extend(project.allowlist.paths.iter().cloned());
+        let mut rule_paths: Vec<PathBuf> =
+            project.rules.iter().map(|r| project_dir.join(r)).collect();
+        rule_paths.extend(args.rules.iter().cloned());
+        let mut disabled_rules = project.disable_rules.clone();
+        disabled_rules.extend(args.disable_rule.iter().cloned());
+        let regexes = project
+            .allowlist
+            .regexes
+            .iter()
+            .map(|r| {
+                regex::Regex::new(r).with_context(|| {
+                    format!(
+                        "{}: allowlist regex '{r}'",
+                        project_path
+                            .as_ref()
+                            .map_or(String::new(), |p| p.display().to_string())
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Config {
             roots: args
                 .paths
@@ -58,18 +134,38 @@ impl Config {
                 .collect(),
             threads,
             respect_ignore: !args.no_ignore,
-            exclude: Exclude::new(&args.exclude)?,
+            exclude: Exclude::new(&excludes)?,
             max_file_size: parse_size(&args.max_file_size)
                 .with_context(|| format!("--max-file-size {}", args.max_file_size))?,
-            rule_paths: args.rules.clone(),
-            disabled_rules: args.disable_rule.clone(),
+            rule_paths,
+            disabled_rules,
             format: args.format,
             output: args.output.clone(),
             reports,
-            fail_on: args.fail_on,
+            fail_on: args.fail_on.or(project.fail_on).unwrap_or(FailOn::Low),
             fingerprint_key: args.fingerprint_key.clone(),
             show_secrets: args.show_secrets,
             color,
+            baseline: args
+                .baseline
+                .clone()
+                .or_else(|| project.baseline.as_ref().map(|b| project_dir.join(b))),
+            write_baseline: args.write_baseline.clone(),
+            update_baseline: args.update_baseline,
+            inline_allow: InlineAllow {
+                enabled: !args.no_inline_allow,
+                extra_tokens: project.inline_allow_tokens.clone(),
+            },
+            allowlist: Allowlist {
+                regexes,
+                stopwords: project
+                    .allowlist
+                    .stopwords
+                    .iter()
+                    .map(|w| w.to_lowercase())
+                    .collect(),
+            },
+            project_file: project_path,
         })
     }
 
@@ -84,6 +180,38 @@ impl Config {
         };
         severity != Severity::Info && severity >= threshold
     }
+}
+
+/// `.keyless.toml` at the top of the work tree holding the first root (or in the first root itself).
+fn find_project_file(paths: &[PathBuf]) -> Option<PathBuf> {
+    let first = paths.iter().find(|p| p.as_os_str() != "-");
+    let dir = match first {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        None => PathBuf::from("."),
+    };
+    let base = crate::git::worktree_top(&dir).unwrap_or(dir);
+    let candidate = base.join(PROJECT_FILE);
+    candidate.is_file().then_some(candidate)
+}
+
+fn read_project_file(path: &Path) -> Result<ProjectFile> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(&text, s.start));
+        anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message().trim())
+    })
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }
 
 fn parse_report(spec: &str) -> Result<(Format, PathBuf)> {

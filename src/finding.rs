@@ -35,10 +35,29 @@ pub struct Finding {
     pub captures: BTreeMap<String, String>,
     pub fingerprint: String,
     pub remediation: Rendered,
+    /// Why the finding does not count, when it does not: an inline allow comment or the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     #[serde(skip)]
     pub rule_index: usize,
+}
+
+/// A finding that is reported but does not fail the scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Suppression {
+    /// An allow comment on the line (or the line before), naming the token that was found.
+    Inline { token: String },
+    /// An entry of the baseline file.
+    Baseline,
+}
+
+impl Finding {
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
+    }
 }
 
 /// Documented public token prefixes that identify the kind of token and reveal nothing secret.

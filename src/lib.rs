@@ -7,6 +7,7 @@
 //! exit code; `app` holds the commands so tests and benches can call them.
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod detect;
@@ -18,4 +19,5 @@ pub mod rules;
 pub mod scan;
 pub mod severity;
 pub mod source;
+pub mod suppress;
 pub mod walk;

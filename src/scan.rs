@@ -6,14 +6,15 @@
 
 use crate::config::Config;
 use crate::detect::{decode, Candidate, Detector, Scanner};
-use crate::finding::{self, Finding, FingerprintKey, LineIndex};
+use crate::finding::{self, Finding, FingerprintKey, LineIndex, Suppression};
 use crate::remediation;
 use crate::rules::RuleSet;
 use crate::severity::Severity;
 use crate::source::{self, Decoded};
+use crate::suppress::{Allowlist, InlineAllow};
 use crate::walk::{self, SkipReason, Visit};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -67,7 +68,10 @@ pub struct Stats {
     pub bytes_scanned: u64,
     pub skipped: Skipped,
     pub errors: u64,
+    /// Findings per severity, suppressed ones included.
     pub findings: SeverityCounts,
+    /// Findings suppressed inline or by the baseline: reported, but they never fail the scan.
+    pub suppressed: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,6 +85,42 @@ pub struct ScanOutcome {
     pub findings: Vec<Finding>,
     pub stats: Stats,
     pub errors: Vec<FileError>,
+    /// Reported paths of every file that was read and scanned (for stale baseline entries).
+    pub scanned: BTreeSet<String>,
+}
+
+/// What shapes findings besides the rules.
+#[derive(Debug, Clone)]
+pub struct ScanSettings {
+    pub show_secrets: bool,
+    pub max_file_size: u64,
+    pub inline_allow: InlineAllow,
+    pub allowlist: Allowlist,
+}
+
+impl Default for ScanSettings {
+    fn default() -> ScanSettings {
+        ScanSettings {
+            show_secrets: false,
+            max_file_size: 25 << 20,
+            inline_allow: InlineAllow {
+                enabled: true,
+                extra_tokens: Vec::new(),
+            },
+            allowlist: Allowlist::default(),
+        }
+    }
+}
+
+impl ScanSettings {
+    pub fn from_config(config: &Config) -> ScanSettings {
+        ScanSettings {
+            show_secrets: config.show_secrets,
+            max_file_size: config.max_file_size,
+            inline_allow: config.inline_allow.clone(),
+            allowlist: config.allowlist.clone(),
+        }
+    }
 }
 
 /// The result of scanning one file.
@@ -96,8 +136,7 @@ pub struct FileScanner<'a> {
     scanner: Scanner<'a>,
     rules: &'a RuleSet,
     key: &'a FingerprintKey,
-    show_secrets: bool,
-    max_file_size: u64,
+    settings: &'a ScanSettings,
     buf: Vec<u8>,
     views: Vec<decode::View>,
 }
@@ -106,15 +145,13 @@ impl<'a> FileScanner<'a> {
     pub fn new(
         detector: &'a Detector,
         key: &'a FingerprintKey,
-        show_secrets: bool,
-        max_file_size: u64,
+        settings: &'a ScanSettings,
     ) -> FileScanner<'a> {
         FileScanner {
             scanner: detector.scanner(),
             rules: &detector.rules,
             key,
-            show_secrets,
-            max_file_size,
+            settings,
             buf: Vec::new(),
             views: Vec::new(),
         }
@@ -124,8 +161,11 @@ impl<'a> FileScanner<'a> {
     pub fn scan_reader(&mut self, display: &str, reader: &mut dyn Read) -> FileResult {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        let result = match reader.take(self.max_file_size + 1).read_to_end(&mut buf) {
-            Ok(_) if buf.len() as u64 > self.max_file_size => {
+        let result = match reader
+            .take(self.settings.max_file_size + 1)
+            .read_to_end(&mut buf)
+        {
+            Ok(_) if buf.len() as u64 > self.settings.max_file_size => {
                 FileResult::Skipped(SkipReason::TooLarge)
             }
             Ok(_) => self.scan_bytes(display, &buf),
@@ -177,6 +217,7 @@ impl<'a> FileScanner<'a> {
         text: &source::Text<'_>,
         mut candidates: Vec<Candidate>,
     ) -> Vec<Finding> {
+        candidates.retain(|c| !self.settings.allowlist.allows(&c.normalized));
         candidates.sort_by_key(|c| (c.secret.start, c.rule));
         candidates.dedup_by(|a, b| a.secret == b.secret);
         let src = &*text.text;
@@ -193,6 +234,12 @@ impl<'a> FileScanner<'a> {
                 let (line, column) = lines.locate(src, c.secret.start);
                 let (end_line, end_column) = lines.locate(src, c.secret.end);
                 let captures: BTreeMap<String, String> = c.captures.into_iter().collect();
+                let previous = (line > 1).then(|| &src[lines.line_range(src, line - 1)]);
+                let suppression = self
+                    .settings
+                    .inline_allow
+                    .token_for(&src[lines.line_range(src, line)], previous)
+                    .map(|token| Suppression::Inline { token });
                 Finding {
                     rule_id: rule.id.clone(),
                     title: rule.title.clone(),
@@ -216,7 +263,8 @@ impl<'a> FileScanner<'a> {
                     remediation: remediation::render(self.rules.remediation_of(rule), &captures),
                     captures,
                     fingerprint: self.key.fingerprint(&c.normalized),
-                    secret: self.show_secrets.then(|| c.normalized.clone()),
+                    suppression,
+                    secret: self.settings.show_secrets.then(|| c.normalized.clone()),
                     rule_index: c.rule,
                 }
             })
@@ -230,12 +278,14 @@ struct Collector {
     findings: Vec<Finding>,
     stats: Stats,
     errors: Vec<FileError>,
+    scanned: BTreeSet<String>,
 }
 
 impl Collector {
     fn record(&mut self, display: String, result: FileResult) {
         match result {
             FileResult::Scanned { bytes, findings } => {
+                self.scanned.insert(display);
                 self.stats.files_scanned += 1;
                 self.stats.bytes_scanned += bytes;
                 self.findings.extend(findings);
@@ -261,6 +311,7 @@ impl Collector {
     fn merge(&mut self, other: Collector) {
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
+        self.scanned.extend(other.scanned);
         let (a, b) = (&mut self.stats, other.stats);
         a.files_scanned += b.files_scanned;
         a.bytes_scanned += b.bytes_scanned;
@@ -282,22 +333,26 @@ impl Collector {
         for f in &self.findings {
             self.stats.findings.add(f.severity);
         }
+        self.stats.suppressed = self.findings.iter().filter(|f| f.is_suppressed()).count() as u64;
         self.stats.errors = self.errors.len() as u64;
         ScanOutcome {
             findings: self.findings,
             stats: self.stats,
             errors: self.errors,
+            scanned: self.scanned,
         }
     }
 }
 
 /// Scans every root of `config` (and standard input if asked) with `detector`.
 pub fn run(config: &Config, detector: &Detector, key: &FingerprintKey) -> ScanOutcome {
+    let settings = ScanSettings::from_config(config);
+    let settings = &settings;
     let shared = Mutex::new(Collector::default());
     let paths: Vec<PathBuf> = config.roots.iter().flatten().cloned().collect();
     walk::walk(config, &paths, || {
         Worker {
-            scanner: FileScanner::new(detector, key, config.show_secrets, config.max_file_size),
+            scanner: FileScanner::new(detector, key, settings),
             local: Collector::default(),
             shared: &shared,
         }
@@ -305,7 +360,7 @@ pub fn run(config: &Config, detector: &Detector, key: &FingerprintKey) -> ScanOu
     });
     let mut collector = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     if config.roots.iter().any(Option::is_none) {
-        let mut fs = FileScanner::new(detector, key, config.show_secrets, config.max_file_size);
+        let mut fs = FileScanner::new(detector, key, settings);
         let result = fs.scan_reader(STDIN_NAME, &mut std::io::stdin().lock());
         collector.record(STDIN_NAME.to_string(), result);
     }

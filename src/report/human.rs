@@ -36,7 +36,7 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
     let paint = Paint { on: ctx.color };
     let mut out = String::new();
     let mut current: Option<&str> = None;
-    for f in &outcome.findings {
+    for f in outcome.findings.iter().filter(|f| !f.is_suppressed()) {
         if current != Some(f.path.as_str()) {
             if current.is_some() {
                 out.push('\n');
@@ -103,6 +103,9 @@ pub fn summary(stats: &Stats, elapsed: Duration) -> String {
     .collect();
     if !skipped.is_empty() {
         let _ = write!(line, "; skipped {}", skipped.join(", "));
+    }
+    if stats.suppressed > 0 {
+        let _ = write!(line, "; {} suppressed", stats.suppressed);
     }
     if stats.errors > 0 {
         let _ = write!(

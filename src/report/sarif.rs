@@ -13,7 +13,8 @@ use crate::severity::{Confidence, Severity};
 use serde_sarif::sarif::{
     ArtifactContent, ArtifactLocation, Invocation, Location, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
+    ToolComponent,
 };
 use std::collections::BTreeMap;
 
@@ -277,7 +278,7 @@ fn result(f: &Finding) -> SarifResult {
             serde_json::Value::from(secret.clone()),
         );
     }
-    SarifResult::builder()
+    let mut result = SarifResult::builder()
         .rule_id(f.rule_id.clone())
         .rule_index(f.rule_index as i64)
         .level(level(f.severity))
@@ -295,7 +296,20 @@ fn result(f: &Finding) -> SarifResult {
             f.fingerprint.clone(),
         )]))
         .properties(PropertyBag::builder().additional_properties(props).build())
-        .build()
+        .build();
+    result.suppressions = f.suppression.as_ref().map(|s| {
+        vec![match s {
+            crate::finding::Suppression::Inline { token } => Suppression::builder()
+                .kind("inSource")
+                .justification(format!("inline comment `{token}`"))
+                .build(),
+            crate::finding::Suppression::Baseline => Suppression::builder()
+                .kind("external")
+                .justification("accepted in the keyless baseline")
+                .build(),
+        }]
+    });
+    result
 }
 
 fn artifact(path: &str) -> ArtifactLocation {

@@ -9,4 +9,5 @@ mod packs;
 mod reports;
 mod sarif_schema;
 mod scan_fixtures;
+mod suppressions;
 mod walk;

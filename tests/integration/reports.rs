@@ -146,7 +146,7 @@ fn a_failing_reader_becomes_a_file_error() {
     use keyless::detect::Detector;
     use keyless::finding::FingerprintKey;
     use keyless::rules::RuleSet;
-    use keyless::scan::{FileResult, FileScanner};
+    use keyless::scan::{FileResult, FileScanner, ScanSettings};
     use std::sync::Arc;
 
     struct Failing;
@@ -160,7 +160,8 @@ fn a_failing_reader_becomes_a_file_error() {
     }
     let detector = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
     let key = FingerprintKey::from_seed("test");
-    let mut scanner = FileScanner::new(&detector, &key, false, 1 << 20);
+    let settings = ScanSettings::default();
+    let mut scanner = FileScanner::new(&detector, &key, &settings);
     match scanner.scan_reader("locked.json", &mut Failing) {
         FileResult::Error(msg) => assert!(msg.contains("denied"), "{msg}"),
         other => panic!("expected an error, got {other:?}"),

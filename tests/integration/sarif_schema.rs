@@ -198,3 +198,27 @@ fn rules_and_results_carry_what_code_scanning_reads() {
             .contains("Replace it:"));
     }
 }
+
+#[test]
+fn sarif_with_suppressions_validates() {
+    let t = TempTree::new();
+    t.write(
+        "a.txt",
+        "Server=tcp:contoso.database.windows.net;Database=o;User ID=a;Password=Vr8#kQ2!mZ7pLx; # keyless:allow\n\
+         Server=tcp:fabrikam.database.windows.net;Database=c;User ID=a;Password=Qq9$wE4!rT6yUi;\n",
+    );
+    run(t
+        .keyless()
+        .args(["scan", ".", "--write-baseline", "b.json"]));
+    t.write(
+        "b.txt",
+        "Server=tcp:x.database.windows.net;Database=c;User ID=a;Password=Zz8#kQ2!mZ7pLq;\n",
+    );
+    let (_, stdout, _) =
+        run(t
+            .keyless()
+            .args(["scan", ".", "--baseline", "b.json", "--format", "sarif"]));
+    let sarif = json(&stdout);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
+    assert_valid(&sarif);
+}

@@ -1,0 +1,126 @@
+//! The baseline: findings a team has accepted, so that a gate fails only on new ones.
+//!
+//! Entries hold the fingerprint and the path, plus the rule id for the reader; matching uses fingerprint
+//! and path only, so a new, more specific rule does not churn the file. No line numbers, no timestamps, no
+//! secrets, sorted: the file changes only when the findings do, and two branches' edits merge cleanly.
+
+use crate::finding::{Finding, Suppression};
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub path: String,
+    pub fingerprint: String,
+    pub rule_id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineFile {
+    version: u32,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Default)]
+pub struct Baseline {
+    pub entries: Vec<Entry>,
+}
+
+impl Baseline {
+    /// Reads a baseline; a syntax error names the file, line and column.
+    pub fn load(path: &Path) -> Result<Baseline> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading baseline {}", path.display()))?;
+        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:{}: invalid baseline: {}",
+                path.display(),
+                e.line(),
+                e.column(),
+                e
+            )
+        })?;
+        if file.version != FORMAT_VERSION {
+            anyhow::bail!(
+                "{}: baseline version {} is not supported (expected {FORMAT_VERSION})",
+                path.display(),
+                file.version
+            );
+        }
+        Ok(Baseline {
+            entries: file.entries,
+        })
+    }
+
+    /// A baseline accepting every finding that is not already suppressed inline.
+    pub fn from_findings(findings: &[Finding]) -> Baseline {
+        let set: BTreeSet<Entry> = findings
+            .iter()
+            .filter(|f| !matches!(f.suppression, Some(Suppression::Inline { .. })))
+            .map(|f| Entry {
+                path: f.path.clone(),
+                fingerprint: f.fingerprint.clone(),
+                rule_id: f.rule_id.clone(),
+            })
+            .collect();
+        Baseline {
+            entries: set.into_iter().collect(),
+        }
+    }
+
+    /// Marks findings that the baseline accepts, and returns the entries that matched nothing although
+    /// their file was scanned (stale).
+    pub fn apply(&self, findings: &mut [Finding], scanned: &BTreeSet<String>) -> Vec<Entry> {
+        let mut used: BTreeMap<(&str, &str), bool> = self
+            .entries
+            .iter()
+            .map(|e| ((e.path.as_str(), e.fingerprint.as_str()), false))
+            .collect();
+        for f in findings.iter_mut() {
+            if let Some(hit) = used.get_mut(&(f.path.as_str(), f.fingerprint.as_str())) {
+                *hit = true;
+                if f.suppression.is_none() {
+                    f.suppression = Some(Suppression::Baseline);
+                }
+            }
+        }
+        self.entries
+            .iter()
+            .filter(|e| {
+                !used[&(e.path.as_str(), e.fingerprint.as_str())] && scanned.contains(&e.path)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The same baseline without `stale`: `--update-baseline` only ever removes.
+    pub fn without(&self, stale: &[Entry]) -> Baseline {
+        Baseline {
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| !stale.contains(e))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut entries = self.entries.clone();
+        entries.sort();
+        entries.dedup();
+        let mut s = serde_json::to_string_pretty(&BaselineFile {
+            version: FORMAT_VERSION,
+            entries,
+        })
+        .expect("baseline serialises");
+        s.push('\n');
+        s
+    }
+}
