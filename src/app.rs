@@ -3,7 +3,8 @@
 
 use crate::baseline::Baseline;
 use crate::cli::{
-    Cli, Command, Format, ListFormat, RulesCheckArgs, RulesCommand, RulesListArgs, ScanArgs,
+    Cli, Command, Format, InstallHookArgs, ListFormat, RulesCheckArgs, RulesCommand, RulesListArgs,
+    ScanArgs,
 };
 use crate::config::Config;
 use crate::detect::Detector;
@@ -11,7 +12,7 @@ use crate::finding::FingerprintKey;
 use crate::report::{self, write::write_atomically, ReportContext};
 use crate::rules::{check, RuleSet};
 use crate::{git, scan};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,7 +34,41 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Scan(args) => run_scan(&args),
         Command::Rules(RulesCommand::List(args)) => rules_list(&args),
         Command::Rules(RulesCommand::Check(args)) => rules_check(&args),
+        Command::InstallHook(args) => install_hook(&args),
     }
+}
+
+const HOOK_SCRIPT: &str = "#!/bin/sh
+# Installed by `keyless install-hook`: refuses a commit that adds a hard-coded secret.
+# `git commit --no-verify` skips it (and the secret then reaches the repository's history).
+if ! command -v keyless >/dev/null 2>&1; then
+  echo \"keyless: not found on PATH (cargo install --locked --path <keyless checkout>)\" >&2
+  exit 1
+fi
+exec keyless scan --staged
+";
+
+/// Writes the hook where git looks for it (`git rev-parse --git-path hooks`), so `core.hooksPath`,
+/// worktrees and submodules work; an existing hook is kept unless `--force`.
+fn install_hook(args: &InstallHookArgs) -> Result<Outcome> {
+    let dir = git::hooks_dir(std::path::Path::new("."))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let hook = dir.join("pre-commit");
+    if hook.exists() && !args.force {
+        anyhow::bail!(
+            "{} already exists; keyless leaves it alone (use --force to replace it, or call `keyless scan --staged` from it)",
+            hook.display()
+        );
+    }
+    write_atomically(&hook, HOOK_SCRIPT.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("making {} executable", hook.display()))?;
+    }
+    eprintln!("keyless: installed {}", hook.display());
+    Ok(Outcome::Clean)
 }
 
 pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
@@ -46,7 +81,14 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
     let detector = Detector::new(rules.clone());
     let key = fingerprint_key(&config);
     let started = Instant::now();
-    let mut outcome = scan::run(&config, &detector, &key);
+    let mut outcome = if config.staged {
+        let top = git::worktree_top(std::path::Path::new(".")).ok_or_else(|| {
+            anyhow::anyhow!("--staged needs a git work tree (run it inside the repository)")
+        })?;
+        scan::run_staged(&config, &detector, &key, &top)?
+    } else {
+        scan::run(&config, &detector, &key)
+    };
     let elapsed = started.elapsed();
     let mut notes = Vec::new();
     if let Some(path) = &config.baseline {

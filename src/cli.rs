@@ -20,6 +20,15 @@ pub enum Command {
     /// List or check the rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Install a git pre-commit hook that runs `keyless scan --staged`.
+    InstallHook(InstallHookArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// Replace an existing pre-commit hook.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,6 +60,12 @@ pub struct ScanArgs {
     /// Files or folders to scan; `-` reads standard input. Files named here are scanned even if ignored.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// Scan what is staged in the git index and report only what the commit introduces (for pre-commit
+    /// hooks). Files named as well restrict the scan to them; a named file with no staged change is scanned
+    /// whole.
+    #[arg(long)]
+    pub staged: bool,
 
     /// Report format written to standard output (or to --output).
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -68,6 +68,7 @@ pub struct Config {
     pub allowlist: Allowlist,
     /// The `.keyless.toml` that was read, if any.
     pub project_file: Option<PathBuf>,
+    pub staged: bool,
 }
 
 impl Config {
@@ -166,6 +167,7 @@ impl Config {
                     .collect(),
             },
             project_file: project_path,
+            staged: args.staged,
         })
     }
 

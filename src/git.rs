@@ -44,3 +44,168 @@ pub fn first_commit(top: &Path) -> Option<String> {
         .min()
         .map(str::to_string)
 }
+
+/// The folder git runs hooks from, as git itself resolves it (`core.hooksPath`, worktrees, submodules).
+pub fn hooks_dir(cwd: &Path) -> anyhow::Result<PathBuf> {
+    let out = git_output(cwd, &["rev-parse", "--git-path", "hooks"], None)?;
+    let rel = String::from_utf8_lossy(&out).trim().to_string();
+    Ok(cwd.join(rel))
+}
+
+/// One staged change, from `git diff --cached --raw -z`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedChange {
+    /// Path in the index, relative to the work tree's top, `/`-separated.
+    pub path: String,
+    /// The staged blob.
+    pub blob: String,
+    /// The pre-image blob (HEAD's version, or the rename source's), if there is one.
+    pub before: Option<String>,
+}
+
+const NULL_OID: &str = "0000000000000000000000000000000000000000";
+
+/// Runs git in `top` and returns its standard output, or an error that quotes git's message.
+fn git_output(top: &Path, args: &[&str], stdin: Option<&[u8]>) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut cmd = Command::new("git");
+    cmd.arg("-C")
+        .arg(top)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if stdin.is_some() {
+        cmd.stdin(std::process::Stdio::piped());
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot run git: {e}"))?;
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        let input = input.to_vec();
+        // Feed stdin from a thread so a large output cannot deadlock against a full input pipe.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+    }
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        anyhow::bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(out.stdout)
+}
+
+/// What the index holds that differs from HEAD (an unborn HEAD counts as the empty tree): additions,
+/// modifications, renames and copies. Deletions and submodules are left out.
+pub fn staged_changes(top: &Path) -> anyhow::Result<Vec<StagedChange>> {
+    let has_head = git_output(top, &["rev-parse", "--verify", "-q", "HEAD"], None).is_ok();
+    const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    let base = if has_head { "HEAD" } else { EMPTY_TREE };
+    let raw = git_output(
+        top,
+        &[
+            "diff-index",
+            "--cached",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-ext-diff",
+            base,
+        ],
+        None,
+    )?;
+    parse_raw_diff(&raw)
+}
+
+/// Parses `--raw -z` output: `:old_mode new_mode old_oid new_oid status\0path\0[new_path\0]`.
+fn parse_raw_diff(raw: &[u8]) -> anyhow::Result<Vec<StagedChange>> {
+    let mut fields = raw.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut changes = Vec::new();
+    while let Some(meta) = fields.next() {
+        let meta = String::from_utf8_lossy(meta);
+        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        if parts.len() < 5 {
+            anyhow::bail!("unexpected git diff output: {meta}");
+        }
+        let (new_mode, old_oid, new_oid, status) = (parts[1], parts[2], parts[3], parts[4]);
+        let first = fields
+            .next()
+            .map(|p| String::from_utf8_lossy(p).into_owned());
+        let kind = status.chars().next().unwrap_or('?');
+        let path = if matches!(kind, 'R' | 'C') {
+            fields
+                .next()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+        } else {
+            first
+        };
+        let Some(path) = path else { break };
+        if kind == 'D' || new_mode == "160000" || new_oid == NULL_OID {
+            continue;
+        }
+        changes.push(StagedChange {
+            path,
+            blob: new_oid.to_string(),
+            before: (old_oid != NULL_OID).then(|| old_oid.to_string()),
+        });
+    }
+    Ok(changes)
+}
+
+/// The contents of several blobs, in order, through one `git cat-file --batch`.
+pub fn read_blobs(top: &Path, oids: &[&str]) -> anyhow::Result<Vec<Vec<u8>>> {
+    if oids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut input = oids.join("\n");
+    input.push('\n');
+    let out = git_output(top, &["cat-file", "--batch"], Some(input.as_bytes()))?;
+    let mut blobs = Vec::with_capacity(oids.len());
+    let mut rest = &out[..];
+    for oid in oids {
+        let nl = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| anyhow::anyhow!("git cat-file: truncated output"))?;
+        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
+        let size: usize = header
+            .rsplit(' ')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| anyhow::anyhow!("git cat-file: cannot read {oid}: {header}"))?;
+        let start = nl + 1;
+        if rest.len() < start + size {
+            anyhow::bail!("git cat-file: truncated blob {oid}");
+        }
+        blobs.push(rest[start..start + size].to_vec());
+        rest = &rest[(start + size + 1).min(rest.len())..];
+    }
+    Ok(blobs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_diff_parsing_handles_renames_deletions_and_submodules() {
+        let a = "1111111111111111111111111111111111111111";
+        let b = "2222222222222222222222222222222222222222";
+        let raw = format!(
+            ":000000 100644 {NULL_OID} {a} A\0new file.txt\0\
+             :100644 100644 {a} {b} R087\0old.txt\0dir/renamed.txt\0\
+             :100644 000000 {a} {NULL_OID} D\0gone.txt\0\
+             :000000 160000 {NULL_OID} {b} A\0vendor/sub\0\
+             :100644 100644 {a} {b} M\0ünï.json\0"
+        );
+        let changes = parse_raw_diff(raw.as_bytes()).unwrap();
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, vec!["new file.txt", "dir/renamed.txt", "ünï.json"]);
+        assert_eq!(changes[0].before, None);
+        assert_eq!(changes[1].before.as_deref(), Some(a));
+    }
+}

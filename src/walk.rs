@@ -76,6 +76,12 @@ where
     visit_files(config, &files, &make_visitor);
 }
 
+/// How a command-line path is reported: its repository-relative (or root-relative) name, and whether it
+/// is a folder.
+pub fn reported_name(path: &Path) -> Result<(String, bool), String> {
+    resolve(path).map(|r| (r.display, r.is_dir))
+}
+
 fn resolve(path: &Path) -> Result<Root, String> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     let is_dir = meta.is_dir();

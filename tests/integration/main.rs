@@ -5,9 +5,11 @@ mod util;
 
 mod corpus;
 mod exit_codes;
+mod hooks;
 mod packs;
 mod reports;
 mod sarif_schema;
 mod scan_fixtures;
+mod staged;
 mod suppressions;
 mod walk;
