@@ -6,16 +6,16 @@ use crate::cli::{
     Cli, Command, Format, InstallHookArgs, ListFormat, RulesCheckArgs, RulesCommand, RulesListArgs,
     ScanArgs,
 };
-use crate::config::Config;
+use crate::config::{Config, ProjectSource, PROJECT_FILE};
 use crate::detect::Detector;
 use crate::finding::FingerprintKey;
 use crate::report::{self, write::write_atomically, ReportContext};
 use crate::rules::{check, RuleSet};
-use crate::{git, scan};
+use crate::{git, gitscan, scan};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -72,7 +72,37 @@ fn install_hook(args: &InstallHookArgs) -> Result<Outcome> {
 }
 
 pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
-    let config = Config::from_args(args)?;
+    let mut notes = Vec::new();
+    // --diff reads the gate's configuration from the merge-base: a pull request cannot loosen its own gate.
+    let diff = match &args.diff {
+        Some(base) => {
+            let top = git::worktree_top(Path::new(".")).ok_or_else(|| {
+                anyhow::anyhow!("--diff needs a git work tree (run it inside the repository)")
+            })?;
+            let merge_base = git::merge_base(&top, base)?;
+            Some((top, merge_base))
+        }
+        None => None,
+    };
+    let config = match &diff {
+        Some((top, mb)) => {
+            let at_base = git::file_at(top, mb, PROJECT_FILE);
+            if at_base != git::file_at(top, "HEAD", PROJECT_FILE) {
+                notes.push(format!(
+                    "keyless: the change edits {PROJECT_FILE}; the gate uses the merge-base's version"
+                ));
+            }
+            Config::from_args_with(
+                args,
+                Some(ProjectSource {
+                    text: String::from_utf8_lossy(&at_base.unwrap_or_default()).into_owned(),
+                    name: format!("{}:{PROJECT_FILE}", &mb[..mb.len().min(12)]),
+                    dir: top.clone(),
+                }),
+            )?
+        }
+        None => Config::from_args(args)?,
+    };
     let rules = Arc::new(RuleSet::load(
         true,
         &config.rule_paths,
@@ -81,25 +111,51 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
     let detector = Detector::new(rules.clone());
     let key = fingerprint_key(&config);
     let started = Instant::now();
-    let mut outcome = if config.staged {
-        let top = git::worktree_top(std::path::Path::new(".")).ok_or_else(|| {
+    let mut outcome = if let Some((top, mb)) = &diff {
+        let (outcome, diff_notes) = gitscan::run_diff(&config, &detector, &key, top, mb)?;
+        notes.extend(diff_notes);
+        outcome
+    } else if config.staged {
+        let top = git::worktree_top(Path::new(".")).ok_or_else(|| {
             anyhow::anyhow!("--staged needs a git work tree (run it inside the repository)")
         })?;
-        scan::run_staged(&config, &detector, &key, &top)?
+        gitscan::run_staged(&config, &detector, &key, &top)?
     } else {
         scan::run(&config, &detector, &key)
     };
     let elapsed = started.elapsed();
-    let mut notes = Vec::new();
-    if let Some(path) = &config.baseline {
-        let baseline = Baseline::load(path)?;
+    // Writing a baseline records everything found; applying the old one first would hide part of it.
+    let apply_baseline = config
+        .baseline
+        .as_ref()
+        .filter(|_| config.write_baseline.is_none());
+    if let Some(path) = apply_baseline {
+        let baseline = match &diff {
+            Some((top, mb)) => {
+                let rel = path
+                    .strip_prefix(top)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let at_base = git::file_at(top, mb, &rel);
+                if at_base != git::file_at(top, "HEAD", &rel) {
+                    notes.push(format!(
+                        "keyless: the change edits the baseline {rel}; the gate uses the merge-base's version"
+                    ));
+                }
+                match at_base {
+                    Some(bytes) => Baseline::parse(
+                        &String::from_utf8_lossy(&bytes),
+                        &format!("{}:{rel}", &mb[..mb.len().min(12)]),
+                    )?,
+                    None => Baseline::default(),
+                }
+            }
+            None => Baseline::load(path)?,
+        };
         let stale = baseline.apply(&mut outcome.findings, &outcome.scanned);
-        outcome.stats.suppressed = outcome
-            .findings
-            .iter()
-            .filter(|f| f.is_suppressed())
-            .count() as u64;
-        if !stale.is_empty() {
+        outcome.recount();
+        if !stale.is_empty() && diff.is_none() {
             if config.update_baseline {
                 write_atomically(path, baseline.without(&stale).to_json().as_bytes())?;
                 notes.push(format!(

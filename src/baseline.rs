@@ -37,10 +37,14 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading baseline {}", path.display()))?;
-        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+        Baseline::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses a baseline's text; `name` is used in errors.
+    pub fn parse(text: &str, name: &str) -> Result<Baseline> {
+        let file: BaselineFile = serde_json::from_str(text).map_err(|e| {
             anyhow::anyhow!(
-                "{}:{}:{}: invalid baseline: {}",
-                path.display(),
+                "{name}:{}:{}: invalid baseline: {}",
                 e.line(),
                 e.column(),
                 e
@@ -48,8 +52,7 @@ impl Baseline {
         })?;
         if file.version != FORMAT_VERSION {
             anyhow::bail!(
-                "{}: baseline version {} is not supported (expected {FORMAT_VERSION})",
-                path.display(),
+                "{name}: baseline version {} is not supported (expected {FORMAT_VERSION})",
                 file.version
             );
         }

@@ -64,8 +64,13 @@ pub struct ScanArgs {
     /// Scan what is staged in the git index and report only what the commit introduces (for pre-commit
     /// hooks). Files named as well restrict the scan to them; a named file with no staged change is scanned
     /// whole.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "diff")]
     pub staged: bool,
+
+    /// The pull-request gate: report what `merge-base(BASE, HEAD)..HEAD` adds, plus secrets added and
+    /// removed again inside that range. `.keyless.toml` and the baseline are read from the merge-base.
+    #[arg(long, value_name = "BASE")]
+    pub diff: Option<String>,
 
     /// Report format written to standard output (or to --output).
     #[arg(long, value_enum, default_value_t = Format::Text)]

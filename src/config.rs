@@ -73,6 +73,13 @@ pub struct Config {
 
 impl Config {
     pub fn from_args(args: &ScanArgs) -> Result<Config> {
+        Config::from_args_with(args, None)
+    }
+
+    /// Like [`Config::from_args`], but `.keyless.toml` comes from `project` (its text, the name to use in
+    /// errors, and the folder its relative paths start from) unless `--config` or `--no-config` says
+    /// otherwise. `--diff` passes the merge-base's version, so a pull request cannot loosen its own gate.
+    pub fn from_args_with(args: &ScanArgs, project: Option<ProjectSource>) -> Result<Config> {
         let threads = match args.threads {
             Some(0) => bail!("--threads must be at least 1"),
             Some(n) => n,
@@ -92,16 +99,18 @@ impl Config {
                     && std::io::stdout().is_terminal()
             }
         };
-        let project_path = match (&args.config, args.no_config) {
-            (Some(p), _) => Some(p.clone()),
-            (None, true) => None,
-            (None, false) => find_project_file(&args.paths),
+        let source = match (&args.config, args.no_config, project) {
+            (Some(p), _, _) => Some(ProjectSource::read(p)?),
+            (None, true, _) => None,
+            (None, false, Some(given)) => Some(given),
+            (None, false, None) => match find_project_file(&args.paths) {
+                Some(p) => Some(ProjectSource::read(&p)?),
+                None => None,
+            },
         };
-        let (project, project_dir) = match &project_path {
-            Some(p) => (
-                read_project_file(p)?,
-                p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            ),
+        let project_path = source.as_ref().map(|s| PathBuf::from(&s.name));
+        let (project, project_dir) = match &source {
+            Some(src) => (src.parse()?, src.dir.clone()),
             None => (ProjectFile::default(), PathBuf::new()),
         };
         let mut excludes = args.exclude.clone();
@@ -200,13 +209,32 @@ fn find_project_file(paths: &[PathBuf]) -> Option<PathBuf> {
     candidate.is_file().then_some(candidate)
 }
 
-fn read_project_file(path: &Path) -> Result<ProjectFile> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map_or((0, 0), |s| line_col(&text, s.start));
-        anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message().trim())
-    })
+/// The text of a `.keyless.toml`, wherever it came from.
+#[derive(Debug, Clone)]
+pub struct ProjectSource {
+    pub text: String,
+    /// Shown in errors: a path, or `<commit>:.keyless.toml`.
+    pub name: String,
+    /// Where the file's relative paths start.
+    pub dir: PathBuf,
+}
+
+impl ProjectSource {
+    pub fn read(path: &Path) -> Result<ProjectSource> {
+        Ok(ProjectSource {
+            text: std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?,
+            name: path.display().to_string(),
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        })
+    }
+
+    fn parse(&self) -> Result<ProjectFile> {
+        toml::from_str(&self.text).map_err(|e| {
+            let (line, col) = e.span().map_or((0, 0), |s| line_col(&self.text, s.start));
+            anyhow::anyhow!("{}:{line}:{col}: {}", self.name, e.message().trim())
+        })
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

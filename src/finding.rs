@@ -35,6 +35,10 @@ pub struct Finding {
     pub captures: BTreeMap<String, String>,
     pub fingerprint: String,
     pub remediation: Rendered,
+    /// For a secret a commit added and a later commit removed (`--diff`): the commit that added it. Such
+    /// a secret is not in the files any more but reaches the history on merge, so it must be rotated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_only_commit: Option<String>,
     /// Why the finding does not count, when it does not: an inline allow comment or the baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,

@@ -103,7 +103,6 @@ fn git_output(top: &Path, args: &[&str], stdin: Option<&[u8]>) -> anyhow::Result
 /// modifications, renames and copies. Deletions and submodules are left out.
 pub fn staged_changes(top: &Path) -> anyhow::Result<Vec<StagedChange>> {
     let has_head = git_output(top, &["rev-parse", "--verify", "-q", "HEAD"], None).is_ok();
-    const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
     let base = if has_head { "HEAD" } else { EMPTY_TREE };
     let raw = git_output(
         top,
@@ -209,3 +208,80 @@ mod tests {
         assert_eq!(changes[1].before.as_deref(), Some(a));
     }
 }
+
+/// `merge-base(base, HEAD)`, with errors that say what to do in CI.
+pub fn merge_base(top: &Path, base: &str) -> anyhow::Result<String> {
+    let shallow = git_output(top, &["rev-parse", "--is-shallow-repository"], None)
+        .map(|o| String::from_utf8_lossy(&o).trim() == "true")
+        .unwrap_or(false);
+    let fetch_hint = "fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)";
+    let spec = format!("{base}^{{commit}}");
+    if git_output(top, &["rev-parse", "--verify", "-q", &spec], None).is_err() {
+        anyhow::bail!("--diff {base}: no such commit in this repository; {fetch_hint}");
+    }
+    match git_output(top, &["merge-base", base, "HEAD"], None) {
+        Ok(out) => Ok(String::from_utf8_lossy(&out).trim().to_string()),
+        Err(_) if shallow => anyhow::bail!(
+            "--diff {base}: this is a shallow clone and the merge-base with HEAD is missing; {fetch_hint}"
+        ),
+        Err(e) => anyhow::bail!("--diff {base}: no merge-base with HEAD ({e})"),
+    }
+}
+
+/// Files that differ between two commits (`from` may be the empty tree), in the same shape as
+/// [`staged_changes`]: the `before` blob is `from`'s.
+pub fn changes_between(top: &Path, from: &str, to: &str) -> anyhow::Result<Vec<StagedChange>> {
+    let raw = git_output(
+        top,
+        &[
+            "diff-tree",
+            "-r",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-ext-diff",
+            "--no-commit-id",
+            from,
+            to,
+        ],
+        None,
+    )?;
+    parse_raw_diff(&raw)
+}
+
+/// Commits reachable from HEAD but not from `base`, oldest first, each with its first parent (or the
+/// empty tree for a root commit).
+pub fn commits_since(top: &Path, base: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let out = git_output(
+        top,
+        &[
+            "rev-list",
+            "--reverse",
+            "--parents",
+            &format!("{base}..HEAD"),
+        ],
+        None,
+    )?;
+    Ok(String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|l| {
+            let mut ids = l.split_whitespace();
+            let commit = ids.next()?.to_string();
+            let parent = ids.next().unwrap_or(EMPTY_TREE).to_string();
+            Some((commit, parent))
+        })
+        .collect())
+}
+
+/// The contents of `path` at `commit`, if the file exists there.
+pub fn file_at(top: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
+    git_output(
+        top,
+        &["cat-file", "blob", &format!("{commit}:{path}")],
+        None,
+    )
+    .ok()
+}
+
+/// Git's id of the empty tree: the pre-image of a repository's first commit.
+pub const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";

@@ -13,6 +13,7 @@ pub mod config;
 pub mod detect;
 pub mod finding;
 pub mod git;
+pub mod gitscan;
 pub mod remediation;
 pub mod report;
 pub mod rules;

@@ -89,6 +89,18 @@ pub struct ScanOutcome {
     pub scanned: BTreeSet<String>,
 }
 
+impl ScanOutcome {
+    /// Recomputes the finding, suppression and error counts after findings changed.
+    pub fn recount(&mut self) {
+        self.stats.findings = SeverityCounts::default();
+        for f in &self.findings {
+            self.stats.findings.add(f.severity);
+        }
+        self.stats.suppressed = self.findings.iter().filter(|f| f.is_suppressed()).count() as u64;
+        self.stats.errors = self.errors.len() as u64;
+    }
+}
+
 /// What shapes findings besides the rules.
 #[derive(Debug, Clone)]
 pub struct ScanSettings {
@@ -263,6 +275,7 @@ impl<'a> FileScanner<'a> {
                     remediation: remediation::render(self.rules.remediation_of(rule), &captures),
                     captures,
                     fingerprint: self.key.fingerprint(&c.normalized),
+                    history_only_commit: None,
                     suppression,
                     secret: self.settings.show_secrets.then(|| c.normalized.clone()),
                     rule_index: c.rule,
@@ -274,7 +287,7 @@ impl<'a> FileScanner<'a> {
 
 /// Collects per-file results into an outcome.
 #[derive(Default)]
-struct Collector {
+pub(crate) struct Collector {
     findings: Vec<Finding>,
     stats: Stats,
     errors: Vec<FileError>,
@@ -282,7 +295,7 @@ struct Collector {
 }
 
 impl Collector {
-    fn record(&mut self, display: String, result: FileResult) {
+    pub(crate) fn record(&mut self, display: String, result: FileResult) {
         match result {
             FileResult::Scanned { bytes, findings } => {
                 self.scanned.insert(display);
@@ -298,7 +311,7 @@ impl Collector {
         }
     }
 
-    fn skip(&mut self, reason: SkipReason) {
+    pub(crate) fn skip(&mut self, reason: SkipReason) {
         let s = &mut self.stats.skipped;
         match reason {
             SkipReason::TooLarge => s.too_large += 1,
@@ -308,7 +321,7 @@ impl Collector {
         }
     }
 
-    fn merge(&mut self, other: Collector) {
+    pub(crate) fn merge(&mut self, other: Collector) {
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.scanned.extend(other.scanned);
@@ -321,7 +334,7 @@ impl Collector {
         a.skipped.symlink += b.skipped.symlink;
     }
 
-    fn finish(mut self) -> ScanOutcome {
+    pub(crate) fn finish(mut self) -> ScanOutcome {
         self.findings.sort_by(|a, b| {
             a.path
                 .as_bytes()
@@ -330,27 +343,40 @@ impl Collector {
                 .then(a.rule_id.cmp(&b.rule_id))
         });
         self.errors.sort();
-        for f in &self.findings {
-            self.stats.findings.add(f.severity);
-        }
-        self.stats.suppressed = self.findings.iter().filter(|f| f.is_suppressed()).count() as u64;
-        self.stats.errors = self.errors.len() as u64;
-        ScanOutcome {
+        let mut outcome = ScanOutcome {
             findings: self.findings,
             stats: self.stats,
             errors: self.errors,
             scanned: self.scanned,
-        }
+        };
+        outcome.recount();
+        outcome
     }
 }
 
 /// Scans every root of `config` (and standard input if asked) with `detector`.
 pub fn run(config: &Config, detector: &Detector, key: &FingerprintKey) -> ScanOutcome {
     let settings = ScanSettings::from_config(config);
-    let settings = &settings;
-    let shared = Mutex::new(Collector::default());
     let paths: Vec<PathBuf> = config.roots.iter().flatten().cloned().collect();
-    walk::walk(config, &paths, || {
+    let mut collector = walk_paths(config, detector, key, &settings, &paths);
+    if config.roots.iter().any(Option::is_none) {
+        let mut fs = FileScanner::new(detector, key, &settings);
+        let result = fs.scan_reader(STDIN_NAME, &mut std::io::stdin().lock());
+        collector.record(STDIN_NAME.to_string(), result);
+    }
+    collector.finish()
+}
+
+/// Walks `paths` in parallel and scans every file found.
+pub(crate) fn walk_paths(
+    config: &Config,
+    detector: &Detector,
+    key: &FingerprintKey,
+    settings: &ScanSettings,
+    paths: &[PathBuf],
+) -> Collector {
+    let shared = Mutex::new(Collector::default());
+    walk::walk(config, paths, || {
         Worker {
             scanner: FileScanner::new(detector, key, settings),
             local: Collector::default(),
@@ -358,132 +384,7 @@ pub fn run(config: &Config, detector: &Detector, key: &FingerprintKey) -> ScanOu
         }
         .into_visitor()
     });
-    let mut collector = shared.into_inner().unwrap_or_else(|e| e.into_inner());
-    if config.roots.iter().any(Option::is_none) {
-        let mut fs = FileScanner::new(detector, key, settings);
-        let result = fs.scan_reader(STDIN_NAME, &mut std::io::stdin().lock());
-        collector.record(STDIN_NAME.to_string(), result);
-    }
-    collector.finish()
-}
-
-/// `--staged`: scans what the index holds for each staged file and keeps the findings that the commit
-/// introduces: those whose lines the commit adds or changes and whose fingerprint the pre-image (HEAD's
-/// blob, or the rename source) does not already contain. An old secret in a touched file, or a block that
-/// was only moved or re-indented, does not block an unrelated commit. A file named on the command line
-/// with no staged change is scanned whole from the work tree, so `pre-commit run --all-files` scans
-/// everything.
-pub fn run_staged(
-    config: &Config,
-    detector: &Detector,
-    key: &FingerprintKey,
-    top: &std::path::Path,
-) -> anyhow::Result<ScanOutcome> {
-    let settings = ScanSettings::from_config(config);
-    let mut collector = Collector::default();
-    let mut dirs: Vec<String> = Vec::new();
-    let mut files: Vec<(String, PathBuf)> = Vec::new();
-    for root in config.roots.iter().flatten() {
-        match walk::reported_name(root) {
-            Ok((name, true)) => dirs.push(name),
-            Ok((name, false)) => files.push((name, root.clone())),
-            Err(message) => {
-                collector.record(root.display().to_string(), FileResult::Error(message))
-            }
-        }
-    }
-    let under = |path: &str| {
-        dirs.iter()
-            .any(|d| d.is_empty() || path == d || path.starts_with(&format!("{d}/")))
-            || files.iter().any(|(f, _)| f == path)
-    };
-    let changes: Vec<crate::git::StagedChange> = crate::git::staged_changes(top)?
-        .into_iter()
-        .filter(|c| under(&c.path) && !config.exclude.is_excluded(&c.path))
-        .collect();
-
-    let mut oids: Vec<&str> = Vec::new();
-    for c in &changes {
-        oids.push(&c.blob);
-        if let Some(b) = &c.before {
-            oids.push(b);
-        }
-    }
-    let blobs = crate::git::read_blobs(top, &oids)?;
-    let mut blobs = blobs.into_iter();
-    let mut scanner = FileScanner::new(detector, key, &settings);
-    for c in &changes {
-        let new = blobs.next().unwrap_or_default();
-        let old = c.before.as_ref().map(|_| blobs.next().unwrap_or_default());
-        if new.len() as u64 > config.max_file_size {
-            collector.skip(SkipReason::TooLarge);
-            continue;
-        }
-        let result = scanner.scan_bytes(&c.path, &new);
-        let result = match (result, old) {
-            (FileResult::Scanned { bytes, findings }, Some(old)) => {
-                let before: BTreeSet<String> = match scanner.scan_bytes(&c.path, &old) {
-                    FileResult::Scanned { findings, .. } => {
-                        findings.into_iter().map(|f| f.fingerprint).collect()
-                    }
-                    _ => BTreeSet::new(),
-                };
-                let changed = changed_lines(&old, &new);
-                let findings = findings
-                    .into_iter()
-                    .filter(|f| {
-                        !before.contains(&f.fingerprint)
-                            && changed.iter().any(|r| f.line <= r.1 && r.0 <= f.end_line)
-                    })
-                    .collect();
-                FileResult::Scanned { bytes, findings }
-            }
-            (result, _) => result,
-        };
-        collector.record(c.path.clone(), result);
-    }
-
-    let staged: BTreeSet<&str> = changes.iter().map(|c| c.path.as_str()).collect();
-    let unchanged: Vec<PathBuf> = files
-        .iter()
-        .filter(|(name, _)| !staged.contains(name.as_str()))
-        .map(|(_, p)| p.clone())
-        .collect();
-    if !unchanged.is_empty() {
-        let shared = Mutex::new(Collector::default());
-        let settings = &settings;
-        walk::walk(config, &unchanged, || {
-            Worker {
-                scanner: FileScanner::new(detector, key, settings),
-                local: Collector::default(),
-                shared: &shared,
-            }
-            .into_visitor()
-        });
-        collector.merge(shared.into_inner().unwrap_or_else(|e| e.into_inner()));
-    }
-    Ok(collector.finish())
-}
-
-/// 1-based inclusive line ranges of `new` that differ from `old`.
-fn changed_lines(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
-    let decode = |b: &[u8]| match source::decode(b) {
-        Decoded::Text(t) => t.text.into_owned(),
-        Decoded::Binary => String::new(),
-    };
-    let (old, new) = (decode(old), decode(new));
-    let diff = similar::TextDiff::from_lines(&old, &new);
-    diff.ops()
-        .iter()
-        .filter_map(|op| {
-            let r = op.new_range();
-            let changed = !matches!(
-                op,
-                similar::DiffOp::Equal { .. } | similar::DiffOp::Delete { .. }
-            );
-            (changed && !r.is_empty()).then(|| (r.start + 1, r.end))
-        })
-        .collect()
+    shared.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 struct Worker<'a> {

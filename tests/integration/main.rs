@@ -4,6 +4,7 @@
 mod util;
 
 mod corpus;
+mod diff;
 mod exit_codes;
 mod hooks;
 mod packs;

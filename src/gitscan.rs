@@ -1,0 +1,248 @@
+//! Scanning what git says changed: the index for a pre-commit hook (`--staged`), a pull request's commits
+//! for a CI gate (`--diff BASE`).
+//!
+//! Both keep only the findings a change introduces: a finding counts when its lines are added or changed
+//! and its fingerprint is not in the pre-image (the earlier blob of the same file, or the rename source).
+//! An old secret in a touched file, or a block that was only moved or re-indented, does not fail an
+//! unrelated change.
+
+use crate::config::Config;
+use crate::detect::Detector;
+use crate::finding::{Finding, FingerprintKey};
+use crate::git::{self, StagedChange};
+use crate::scan::{walk_paths, Collector, FileResult, FileScanner, ScanOutcome, ScanSettings};
+use crate::source::{self, Decoded};
+use crate::walk::{self, SkipReason};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The command-line roots as a filter on repository-relative paths.
+struct Scope {
+    dirs: Vec<String>,
+    files: Vec<(String, PathBuf)>,
+}
+
+impl Scope {
+    fn new(config: &Config, collector: &mut Collector) -> Scope {
+        let mut scope = Scope {
+            dirs: Vec::new(),
+            files: Vec::new(),
+        };
+        for root in config.roots.iter().flatten() {
+            match walk::reported_name(root) {
+                Ok((name, true)) => scope.dirs.push(name),
+                Ok((name, false)) => scope.files.push((name, root.clone())),
+                Err(message) => {
+                    collector.record(root.display().to_string(), FileResult::Error(message))
+                }
+            }
+        }
+        scope
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.dirs
+            .iter()
+            .any(|d| d.is_empty() || path == d || path.starts_with(&format!("{d}/")))
+            || self.files.iter().any(|(f, _)| f == path)
+    }
+}
+
+/// `--staged`: the index against HEAD (an unborn HEAD is the empty tree). A file named on the command
+/// line with no staged change is scanned whole from the work tree, so `pre-commit run --all-files`
+/// checks everything.
+pub fn run_staged(
+    config: &Config,
+    detector: &Detector,
+    key: &FingerprintKey,
+    top: &Path,
+) -> anyhow::Result<ScanOutcome> {
+    let settings = ScanSettings::from_config(config);
+    let mut collector = Collector::default();
+    let scope = Scope::new(config, &mut collector);
+    let changes = in_scope(config, &scope, git::staged_changes(top)?);
+    let mut scanner = FileScanner::new(detector, key, &settings);
+    for (path, result) in scan_changes(config, &mut scanner, top, &changes)? {
+        collector.record(path, result);
+    }
+    let staged: BTreeSet<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+    let unchanged: Vec<PathBuf> = scope
+        .files
+        .iter()
+        .filter(|(name, _)| !staged.contains(name.as_str()))
+        .map(|(_, p)| p.clone())
+        .collect();
+    if !unchanged.is_empty() {
+        collector.merge(walk_paths(config, detector, key, &settings, &unchanged));
+    }
+    Ok(collector.finish())
+}
+
+/// `--diff BASE`: what `merge-base(BASE, HEAD)..HEAD` adds, plus secrets that a commit in that range
+/// added and a later one removed (reported with `history_only_commit`: they reach history on merge).
+/// Inline allow comments do not suppress what the change itself adds: a pull request cannot allowlist
+/// its own secret. Returns the outcome and notes for the log.
+pub fn run_diff(
+    config: &Config,
+    detector: &Detector,
+    key: &FingerprintKey,
+    top: &Path,
+    merge_base: &str,
+) -> anyhow::Result<(ScanOutcome, Vec<String>)> {
+    let settings = ScanSettings::from_config(config);
+    let mut collector = Collector::default();
+    let mut notes = Vec::new();
+    let scope = Scope::new(config, &mut collector);
+    let changes = in_scope(
+        config,
+        &scope,
+        git::changes_between(top, merge_base, "HEAD")?,
+    );
+    let mut scanner = FileScanner::new(detector, key, &settings);
+    let mut present: BTreeSet<(String, String)> = BTreeSet::new();
+    for (path, mut result) in scan_changes(config, &mut scanner, top, &changes)? {
+        if let FileResult::Scanned { findings, .. } = &mut result {
+            for f in findings.iter_mut() {
+                present.insert((f.path.clone(), f.fingerprint.clone()));
+                if let Some(crate::finding::Suppression::Inline { token }) = f.suppression.take() {
+                    notes.push(format!(
+                        "keyless: {}:{}: the change adds `{token}` next to a new secret; it is not honoured in --diff",
+                        f.path, f.line
+                    ));
+                }
+            }
+        }
+        collector.record(path, result);
+    }
+
+    // Secrets added by one commit of the range and removed by a later one.
+    let mut at_head: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut history: BTreeMap<(String, String), Finding> = BTreeMap::new();
+    for (commit, parent) in git::commits_since(top, merge_base)? {
+        let changes = in_scope(config, &scope, git::changes_between(top, &parent, &commit)?);
+        for (_, result) in scan_changes(config, &mut scanner, top, &changes)? {
+            let FileResult::Scanned { findings, .. } = result else {
+                continue;
+            };
+            for mut f in findings {
+                let key = (f.path.clone(), f.fingerprint.clone());
+                if present.contains(&key) || history.contains_key(&key) {
+                    continue;
+                }
+                let head = at_head.entry(f.path.clone()).or_insert_with(|| {
+                    fingerprints(&mut scanner, &f.path, git::file_at(top, "HEAD", &f.path))
+                });
+                if head.contains(&f.fingerprint) {
+                    continue;
+                }
+                f.history_only_commit = Some(commit.clone());
+                f.suppression = None;
+                history.insert(key, f);
+            }
+        }
+    }
+    if !history.is_empty() {
+        notes.push(format!(
+            "keyless: {} secret{} added and removed again inside the change: {} in history once merged; rotate {}",
+            history.len(),
+            if history.len() == 1 { " was" } else { "s were" },
+            if history.len() == 1 { "it stays" } else { "they stay" },
+            if history.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    let mut outcome = collector.finish();
+    outcome.findings.extend(history.into_values());
+    outcome.findings.sort_by(|a, b| {
+        a.path
+            .as_bytes()
+            .cmp(b.path.as_bytes())
+            .then(a.start_offset.cmp(&b.start_offset))
+            .then(a.rule_id.cmp(&b.rule_id))
+    });
+    outcome.recount();
+    Ok((outcome, notes))
+}
+
+fn in_scope(config: &Config, scope: &Scope, changes: Vec<StagedChange>) -> Vec<StagedChange> {
+    changes
+        .into_iter()
+        .filter(|c| scope.contains(&c.path) && !config.exclude.is_excluded(&c.path))
+        .collect()
+}
+
+/// Scans each changed blob and keeps the findings the change introduces.
+fn scan_changes(
+    config: &Config,
+    scanner: &mut FileScanner<'_>,
+    top: &Path,
+    changes: &[StagedChange],
+) -> anyhow::Result<Vec<(String, FileResult)>> {
+    let mut oids: Vec<&str> = Vec::new();
+    for c in changes {
+        oids.push(&c.blob);
+        if let Some(b) = &c.before {
+            oids.push(b);
+        }
+    }
+    let mut blobs = git::read_blobs(top, &oids)?.into_iter();
+    let mut results = Vec::with_capacity(changes.len());
+    for c in changes {
+        let new = blobs.next().unwrap_or_default();
+        let old = c.before.as_ref().map(|_| blobs.next().unwrap_or_default());
+        if new.len() as u64 > config.max_file_size {
+            results.push((c.path.clone(), FileResult::Skipped(SkipReason::TooLarge)));
+            continue;
+        }
+        let result = match (scanner.scan_bytes(&c.path, &new), old) {
+            (FileResult::Scanned { bytes, findings }, Some(old)) => {
+                let before = fingerprints(scanner, &c.path, Some(old.clone()));
+                let changed = changed_lines(&old, &new);
+                let findings = findings
+                    .into_iter()
+                    .filter(|f| {
+                        !before.contains(&f.fingerprint)
+                            && changed.iter().any(|r| f.line <= r.1 && r.0 <= f.end_line)
+                    })
+                    .collect();
+                FileResult::Scanned { bytes, findings }
+            }
+            (result, _) => result,
+        };
+        results.push((c.path.clone(), result));
+    }
+    Ok(results)
+}
+
+fn fingerprints(
+    scanner: &mut FileScanner<'_>,
+    path: &str,
+    blob: Option<Vec<u8>>,
+) -> BTreeSet<String> {
+    match blob.map(|b| scanner.scan_bytes(path, &b)) {
+        Some(FileResult::Scanned { findings, .. }) => {
+            findings.into_iter().map(|f| f.fingerprint).collect()
+        }
+        _ => BTreeSet::new(),
+    }
+}
+
+/// 1-based inclusive line ranges of `new` that differ from `old`.
+fn changed_lines(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
+    let decode = |b: &[u8]| match source::decode(b) {
+        Decoded::Text(t) => t.text.into_owned(),
+        Decoded::Binary => String::new(),
+    };
+    let (old, new) = (decode(old), decode(new));
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    diff.ops()
+        .iter()
+        .filter_map(|op| {
+            let r = op.new_range();
+            let changed = !matches!(
+                op,
+                similar::DiffOp::Equal { .. } | similar::DiffOp::Delete { .. }
+            );
+            (changed && !r.is_empty()).then_some((r.start + 1, r.end))
+        })
+        .collect()
+}
