@@ -186,29 +186,6 @@ pub fn read_blobs(top: &Path, oids: &[&str]) -> anyhow::Result<Vec<Vec<u8>>> {
     Ok(blobs)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn raw_diff_parsing_handles_renames_deletions_and_submodules() {
-        let a = "1111111111111111111111111111111111111111";
-        let b = "2222222222222222222222222222222222222222";
-        let raw = format!(
-            ":000000 100644 {NULL_OID} {a} A\0new file.txt\0\
-             :100644 100644 {a} {b} R087\0old.txt\0dir/renamed.txt\0\
-             :100644 000000 {a} {NULL_OID} D\0gone.txt\0\
-             :000000 160000 {NULL_OID} {b} A\0vendor/sub\0\
-             :100644 100644 {a} {b} M\0ünï.json\0"
-        );
-        let changes = parse_raw_diff(raw.as_bytes()).unwrap();
-        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
-        assert_eq!(paths, vec!["new file.txt", "dir/renamed.txt", "ünï.json"]);
-        assert_eq!(changes[0].before, None);
-        assert_eq!(changes[1].before.as_deref(), Some(a));
-    }
-}
-
 /// `merge-base(base, HEAD)`, with errors that say what to do in CI.
 pub fn merge_base(top: &Path, base: &str) -> anyhow::Result<String> {
     let shallow = git_output(top, &["rev-parse", "--is-shallow-repository"], None)
@@ -285,3 +262,26 @@ pub fn file_at(top: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
 
 /// Git's id of the empty tree: the pre-image of a repository's first commit.
 pub const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_diff_parsing_handles_renames_deletions_and_submodules() {
+        let a = "1111111111111111111111111111111111111111";
+        let b = "2222222222222222222222222222222222222222";
+        let raw = format!(
+            ":000000 100644 {NULL_OID} {a} A\0new file.txt\0\
+             :100644 100644 {a} {b} R087\0old.txt\0dir/renamed.txt\0\
+             :100644 000000 {a} {NULL_OID} D\0gone.txt\0\
+             :000000 160000 {NULL_OID} {b} A\0vendor/sub\0\
+             :100644 100644 {a} {b} M\0ünï.json\0"
+        );
+        let changes = parse_raw_diff(raw.as_bytes()).unwrap();
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, vec!["new file.txt", "dir/renamed.txt", "ünï.json"]);
+        assert_eq!(changes[0].before, None);
+        assert_eq!(changes[1].before.as_deref(), Some(a));
+    }
+}
