@@ -115,6 +115,11 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         let (outcome, diff_notes) = gitscan::run_diff(&config, &detector, &key, top, mb)?;
         notes.extend(diff_notes);
         outcome
+    } else if args.history {
+        let top = git::worktree_top(Path::new(".")).ok_or_else(|| {
+            anyhow::anyhow!("--history needs a git repository (run it inside the work tree)")
+        })?;
+        gitscan::run_history(&config, &detector, &key, &top, args.branch.as_deref())?
     } else if config.staged {
         let top = git::worktree_top(Path::new(".")).ok_or_else(|| {
             anyhow::anyhow!("--staged needs a git work tree (run it inside the repository)")
@@ -191,9 +196,11 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         ));
     }
 
+    let automation_id = args.history.then_some("keyless/history/");
     let ctx = ReportContext {
         rules: &rules,
         color: config.color,
+        automation_id,
     };
     let primary = report::render(config.format, &outcome, &ctx);
     match &config.output {
@@ -203,6 +210,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
     let file_ctx = ReportContext {
         rules: &rules,
         color: false,
+        automation_id,
     };
     for (format, path) in &config.reports {
         write_atomically(
@@ -349,6 +357,7 @@ pub fn render_report(format: Format, outcome: &scan::ScanOutcome, rules: &RuleSe
         &ReportContext {
             rules,
             color: false,
+            automation_id: None,
         },
     )
 }

@@ -69,8 +69,17 @@ pub struct ScanArgs {
 
     /// The pull-request gate: report what `merge-base(BASE, HEAD)..HEAD` adds, plus secrets added and
     /// removed again inside that range. `.keyless.toml` and the baseline are read from the merge-base.
-    #[arg(long, value_name = "BASE")]
+    #[arg(long, value_name = "BASE", conflicts_with = "history")]
     pub diff: Option<String>,
+
+    /// The audit: scan every blob reachable from all refs (each once) and report where each secret lives
+    /// in history. Shallow and partial clones are refused.
+    #[arg(long, conflicts_with = "staged")]
+    pub history: bool,
+
+    /// With --history: only what this ref reaches.
+    #[arg(long, value_name = "REF", requires = "history")]
+    pub branch: Option<String>,
 
     /// Report format written to standard output (or to --output).
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -39,6 +39,9 @@ pub struct Finding {
     /// a secret is not in the files any more but reaches the history on merge, so it must be rotated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_only_commit: Option<String>,
+    /// For `--history`: where in the history the secret lives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<History>,
     /// Why the finding does not count, when it does not: an inline allow comment or the baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
@@ -46,6 +49,26 @@ pub struct Finding {
     pub secret: Option<String>,
     #[serde(skip)]
     pub rule_index: usize,
+}
+
+/// Where a secret found by `--history` lives in the repository's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct History {
+    /// The earliest commit whose tree holds the secret at this path.
+    pub first_commit: CommitInfo,
+    /// The latest such commit.
+    pub last_commit: CommitInfo,
+    /// How many commits hold it.
+    pub commits: usize,
+    /// Whether HEAD still holds it; if not it survives only in history (and must still be rotated).
+    pub present_at_head: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author: String,
+    pub date: String,
 }
 
 /// A finding that is reported but does not fail the scan.

@@ -263,6 +263,96 @@ pub fn file_at(top: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
 /// Git's id of the empty tree: the pre-image of a repository's first commit.
 pub const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
+/// Refuses a shallow or partial clone, whose history is incomplete.
+pub fn require_full_history(top: &Path, what: &str) -> anyhow::Result<()> {
+    let shallow = git_output(top, &["rev-parse", "--is-shallow-repository"], None)
+        .map(|o| String::from_utf8_lossy(&o).trim() == "true")
+        .unwrap_or(false);
+    let partial = git_output(top, &["config", "--get", "extensions.partialclone"], None).is_ok();
+    if shallow || partial {
+        anyhow::bail!(
+            "{what} needs the full history, but this is a {} clone; fetch it all (`git fetch --unshallow`, or a clone without --depth/--filter)",
+            if shallow { "shallow" } else { "partial" }
+        );
+    }
+    Ok(())
+}
+
+/// Every blob reachable from `refs` (each once, with the first path git names it by) and its size.
+pub fn reachable_blobs(top: &Path, refs: &[&str]) -> anyhow::Result<Vec<(String, String, u64)>> {
+    let mut args = vec!["rev-list", "--objects"];
+    args.extend_from_slice(refs);
+    let listing = git_output(top, &args, None)?;
+    let mut named: Vec<(String, String)> = Vec::new();
+    for line in String::from_utf8_lossy(&listing).lines() {
+        if let Some((oid, path)) = line.split_once(' ') {
+            if !path.is_empty() {
+                named.push((oid.to_string(), path.to_string()));
+            }
+        }
+    }
+    let mut input = named
+        .iter()
+        .map(|(o, _)| o.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    input.push('\n');
+    let types = git_output(
+        top,
+        &["cat-file", "--batch-check=%(objecttype) %(objectsize)"],
+        Some(input.as_bytes()),
+    )?;
+    Ok(named
+        .into_iter()
+        .zip(String::from_utf8_lossy(&types).lines())
+        .filter_map(|((oid, path), t)| {
+            let (kind, size) = t.split_once(' ')?;
+            (kind == "blob").then(|| (oid, path, size.parse().unwrap_or(0)))
+        })
+        .collect())
+}
+
+/// Commits reachable from `refs`, oldest first: (id, author, ISO date).
+pub fn commits(top: &Path, refs: &[&str]) -> anyhow::Result<Vec<(String, String, String)>> {
+    let mut args = vec![
+        "log",
+        "--date-order",
+        "--reverse",
+        "--format=%H%x09%an%x09%aI",
+    ];
+    args.extend_from_slice(refs);
+    let out = git_output(top, &args, None)?;
+    Ok(String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|l| {
+            let mut p = l.splitn(3, '\t');
+            Some((
+                p.next()?.to_string(),
+                p.next()?.to_string(),
+                p.next()?.to_string(),
+            ))
+        })
+        .collect())
+}
+
+/// For each `<rev>:<path>` spec, the object id it names (None where the path does not exist there).
+pub fn resolve_specs(top: &Path, specs: &[String]) -> anyhow::Result<Vec<Option<String>>> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut input = specs.join("\n");
+    input.push('\n');
+    let out = git_output(
+        top,
+        &["cat-file", "--batch-check=%(objectname)"],
+        Some(input.as_bytes()),
+    )?;
+    Ok(String::from_utf8_lossy(&out)
+        .lines()
+        .map(|l| (!l.ends_with(" missing") && !l.contains(' ')).then(|| l.to_string()))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

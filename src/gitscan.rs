@@ -246,3 +246,167 @@ fn changed_lines(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
         })
         .collect()
 }
+
+/// `--history`: every blob reachable from all refs (or `branch`), each scanned once, in parallel. One
+/// finding per (fingerprint, path), with the earliest and latest commits that hold it, how many do, and
+/// whether HEAD still does: a secret that survives only in history must be rotated all the same.
+pub fn run_history(
+    config: &Config,
+    detector: &Detector,
+    key: &FingerprintKey,
+    top: &Path,
+    branch: Option<&str>,
+) -> anyhow::Result<ScanOutcome> {
+    git::require_full_history(top, "--history")?;
+    let refs: Vec<&str> = match branch {
+        Some(b) => vec![b],
+        None => vec!["--all"],
+    };
+    let settings = ScanSettings::from_config(config);
+    let mut collector = Collector::default();
+    let mut blobs = Vec::new();
+    for (oid, path, size) in git::reachable_blobs(top, &refs)? {
+        if config.exclude.is_excluded(&path) {
+            continue;
+        }
+        if size > config.max_file_size {
+            collector.skip(SkipReason::TooLarge);
+        } else {
+            blobs.push((oid, path));
+        }
+    }
+
+    // Scan in parallel: each worker reads its share of blobs through its own `git cat-file --batch`.
+    let threads = config.threads.max(1);
+    let chunk = blobs.len().div_ceil(threads).max(1);
+    let per_blob: Vec<(String, String, FileResult)> = std::thread::scope(|s| {
+        let handles: Vec<_> = blobs
+            .chunks(chunk)
+            .map(|part| {
+                let settings = &settings;
+                s.spawn(
+                    move || -> anyhow::Result<Vec<(String, String, FileResult)>> {
+                        let mut scanner = FileScanner::new(detector, key, settings);
+                        let mut out = Vec::with_capacity(part.len());
+                        for batch in part.chunks(256) {
+                            let oids: Vec<&str> = batch.iter().map(|(o, _)| o.as_str()).collect();
+                            for ((oid, path), bytes) in
+                                batch.iter().zip(git::read_blobs(top, &oids)?)
+                            {
+                                out.push((
+                                    oid.clone(),
+                                    path.clone(),
+                                    scanner.scan_bytes(path, &bytes),
+                                ));
+                            }
+                        }
+                        Ok(out)
+                    },
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("history worker panicked"))
+            .collect::<anyhow::Result<Vec<_>>>()
+            .map(|v| v.into_iter().flatten().collect())
+    })?;
+
+    let mut with_findings: Vec<(String, String, Vec<Finding>)> = Vec::new();
+    for (oid, path, result) in per_blob {
+        match result {
+            FileResult::Scanned { bytes, findings } => {
+                collector.record(
+                    path.clone(),
+                    FileResult::Scanned {
+                        bytes,
+                        findings: Vec::new(),
+                    },
+                );
+                if !findings.is_empty() {
+                    with_findings.push((oid, path, findings));
+                }
+            }
+            other => collector.record(path, other),
+        }
+    }
+
+    // Which commits hold each secret blob at its path.
+    let commits = git::commits(top, &refs)?;
+    let mut specs = Vec::new();
+    for (_, path, _) in &with_findings {
+        for (id, _, _) in &commits {
+            specs.push(format!("{id}:{path}"));
+        }
+        specs.push(format!("HEAD:{path}"));
+    }
+    let resolved = git::resolve_specs(top, &specs)?;
+    let mut resolved = resolved.into_iter();
+    // (path, fingerprint) → finding, with the indices of its first and last holding commits.
+    let mut merged: BTreeMap<(String, String), (Finding, usize, usize)> = BTreeMap::new();
+    let info = |i: usize| crate::finding::CommitInfo {
+        id: commits[i].0.clone(),
+        author: commits[i].1.clone(),
+        date: commits[i].2.clone(),
+    };
+    for (oid, _path, findings) in with_findings {
+        let holding: Vec<usize> = (0..commits.len())
+            .filter(|_| resolved.next().flatten().as_deref() == Some(oid.as_str()))
+            .collect();
+        let at_head = resolved.next().flatten().as_deref() == Some(oid.as_str());
+        let (Some(&first), Some(&last)) = (holding.first(), holding.last()) else {
+            continue;
+        };
+        for mut f in findings {
+            let key = (f.path.clone(), f.fingerprint.clone());
+            match merged.get_mut(&key) {
+                Some((existing, lo, hi)) => {
+                    *lo = (*lo).min(first);
+                    *hi = (*hi).max(last);
+                    let h = existing
+                        .history
+                        .as_mut()
+                        .expect("merged findings carry history");
+                    h.commits += holding.len();
+                    h.present_at_head |= at_head;
+                    // Report the location where HEAD holds it, if it does.
+                    if at_head {
+                        let h = existing.history.take();
+                        *existing = f;
+                        existing.history = h;
+                    }
+                }
+                None => {
+                    f.history = Some(crate::finding::History {
+                        first_commit: info(first),
+                        last_commit: info(last),
+                        commits: holding.len(),
+                        present_at_head: at_head,
+                    });
+                    merged.insert(key, (f, first, last));
+                }
+            }
+        }
+    }
+    let merged: Vec<Finding> = merged
+        .into_values()
+        .map(|(mut f, lo, hi)| {
+            if let Some(h) = f.history.as_mut() {
+                h.first_commit = info(lo);
+                h.last_commit = info(hi);
+            }
+            f
+        })
+        .collect();
+    let mut outcome = collector.finish();
+    outcome.findings = merged;
+    outcome.findings.sort_by(|a, b| {
+        a.path
+            .as_bytes()
+            .cmp(b.path.as_bytes())
+            .then(a.start_offset.cmp(&b.start_offset))
+            .then(a.rule_id.cmp(&b.rule_id))
+    });
+    outcome.recount();
+    Ok(outcome)
+}

@@ -276,6 +276,7 @@ impl<'a> FileScanner<'a> {
                     captures,
                     fingerprint: self.key.fingerprint(&c.normalized),
                     history_only_commit: None,
+                    history: None,
                     suppression,
                     secret: self.settings.show_secrets.then(|| c.normalized.clone()),
                     rule_index: c.rule,

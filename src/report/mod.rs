@@ -16,12 +16,14 @@ use crate::scan::ScanOutcome;
 pub struct ReportContext<'a> {
     pub rules: &'a RuleSet,
     pub color: bool,
+    /// SARIF `automationDetails.id`: set for scans that code scanning must keep apart (`--history`).
+    pub automation_id: Option<&'a str>,
 }
 
 pub fn render(format: Format, outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
     match format {
         Format::Text => human::render(outcome, ctx),
         Format::Json => json::render(outcome),
-        Format::Sarif => sarif::render(outcome, ctx.rules),
+        Format::Sarif => sarif::render(outcome, ctx.rules, ctx.automation_id),
     }
 }

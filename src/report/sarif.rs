@@ -40,13 +40,14 @@ fn level_name(s: Severity) -> &'static str {
     }
 }
 
-pub fn render(outcome: &ScanOutcome, rules: &RuleSet) -> String {
-    let mut s = serde_json::to_string_pretty(&build(outcome, rules)).expect("SARIF serialises");
+pub fn render(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>) -> String {
+    let mut s = serde_json::to_string_pretty(&build(outcome, rules, automation_id))
+        .expect("SARIF serialises");
     s.push('\n');
     s
 }
 
-pub fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
+pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>) -> Sarif {
     let descriptors: Vec<ReportingDescriptor> =
         rules.rules.iter().map(|r| descriptor(r, rules)).collect();
     let driver = ToolComponent::builder()
@@ -105,12 +106,17 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
         .tool_execution_notifications(notifications)
         .build();
 
-    let run = Run::builder()
+    let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .column_kind("unicodeCodePoints")
         .invocations(vec![invocation])
         .results(results)
         .build();
+    run.automation_details = automation_id.map(|id| {
+        serde_sarif::sarif::RunAutomationDetails::builder()
+            .id(id.to_string())
+            .build()
+    });
 
     Sarif::builder()
         .schema(SCHEMA_URI)

@@ -60,7 +60,7 @@ fn fix_patterns(v: &mut serde_json::Value, bad: &str, good: &str) -> usize {
     }
 }
 
-fn assert_valid(instance: &serde_json::Value) {
+pub fn assert_valid(instance: &serde_json::Value) {
     let schema = sarif_schema();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let errors: Vec<String> = validator
