@@ -3,15 +3,15 @@
 
 use crate::baseline::Baseline;
 use crate::cli::{
-    Cli, Command, Format, InstallHookArgs, ListFormat, RulesCheckArgs, RulesCommand, RulesListArgs,
-    ScanArgs,
+    Cli, Command, ExplainArgs, Format, InstallHookArgs, ListFormat, RemediationArgs,
+    RulesCheckArgs, RulesCommand, RulesListArgs, ScanArgs,
 };
 use crate::config::{Config, ProjectSource, PROJECT_FILE};
 use crate::detect::Detector;
 use crate::finding::FingerprintKey;
 use crate::report::{self, write::write_atomically, ReportContext};
 use crate::rules::{check, RuleSet};
-use crate::{git, gitscan, scan};
+use crate::{git, gitscan, remediation, scan};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -35,7 +35,77 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(RulesCommand::List(args)) => rules_list(&args),
         Command::Rules(RulesCommand::Check(args)) => rules_check(&args),
         Command::InstallHook(args) => install_hook(&args),
+        Command::Explain(args) => explain(&args),
     }
+}
+
+/// `keyless explain`: the guide of a rule, or the rendered remediation of the findings with a fingerprint.
+fn explain(args: &ExplainArgs) -> Result<Outcome> {
+    let rules = Arc::new(RuleSet::builtin()?);
+    let mut out = String::new();
+    if let Some(i) = rules.rule_index(&args.what) {
+        let rule = &rules.rules[i];
+        out.push_str(&report::sarif::help_markdown(rule, &rules));
+        let example = crate::finding::Finding::placeholder(rule, i);
+        let ctx = remediation::Context {
+            host: args.remediation.host,
+            placeholders: remediation::Placeholders {
+                client_id: args.remediation.client_id.clone(),
+            },
+            top: None,
+        };
+        let mut r = rules.remediation_of(rule).clone();
+        if rule.after.is_some() {
+            r.after = rule.after.clone();
+        }
+        let rendered = remediation::render(
+            &r,
+            &example,
+            &ctx,
+            &mut remediation::host::Neighbours::default(),
+        );
+        out.push_str("\n### Steps\n\n");
+        out.push_str(&report::human::steps(&rendered));
+        write_stdout(out.as_bytes())?;
+        return Ok(Outcome::Clean);
+    }
+    if args.what.len() != 64 || !args.what.bytes().all(|b| b.is_ascii_hexdigit()) {
+        anyhow::bail!(
+            "explain {}: not a rule id (see `keyless rules list`) nor a 64-character fingerprint",
+            args.what
+        );
+    }
+    let mut scan_args = ScanArgs::parse_default();
+    scan_args.remediation = args.remediation.clone();
+    let config = Config::from_args(&scan_args)?;
+    let detector = Detector::new(rules.clone());
+    let key = fingerprint_key(&config);
+    let mut outcome = scan::run(&config, &detector, &key);
+    outcome.findings.retain(|f| f.fingerprint == args.what);
+    if outcome.findings.is_empty() {
+        anyhow::bail!(
+            "explain {}: no finding with this fingerprint under the current folder",
+            args.what
+        );
+    }
+    remediation::attach(
+        &rules,
+        &mut outcome.findings,
+        &remediation_context(&args.remediation, &config),
+    );
+    for f in &outcome.findings {
+        out.push_str(&format!(
+            "{}:{}:{}  {}  {}\n  | {}\n\n{}\n\n",
+            f.path, f.line, f.column, f.rule_id, f.title, f.snippet, f.remediation.summary
+        ));
+        out.push_str(&report::human::steps(&f.remediation));
+        for n in &f.remediation.notes {
+            out.push_str(&format!("Note: {n}\n"));
+        }
+        out.push('\n');
+    }
+    write_stdout(out.as_bytes())?;
+    Ok(Outcome::Clean)
 }
 
 const HOOK_SCRIPT: &str = "#!/bin/sh
@@ -129,6 +199,11 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         scan::run(&config, &detector, &key)
     };
     let elapsed = started.elapsed();
+    remediation::attach(
+        &rules,
+        &mut outcome.findings,
+        &remediation_context(&args.remediation, &config),
+    );
     // Writing a baseline records everything found; applying the old one first would hide part of it.
     let apply_baseline = config
         .baseline
@@ -241,6 +316,26 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::Context {
+    let first = config.roots.iter().flatten().next();
+    let top = match first {
+        Some(p) if p.is_dir() => git::worktree_top(p).unwrap_or_else(|| p.clone()),
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .and_then(git::worktree_top)
+            .unwrap_or_else(|| PathBuf::from(".")),
+        None => git::worktree_top(Path::new(".")).unwrap_or_else(|| PathBuf::from(".")),
+    };
+    remediation::Context {
+        host: args.host,
+        placeholders: remediation::Placeholders {
+            client_id: args.client_id.clone(),
+        },
+        top: Some(top),
+    }
 }
 
 /// `--fingerprint-key`, else a key derived from the repository's first commit (stable for everyone who

@@ -22,6 +22,28 @@ pub enum Command {
     Rules(RulesCommand),
     /// Install a git pre-commit hook that runs `keyless scan --staged`.
     InstallHook(InstallHookArgs),
+    /// Show the whole replacement guide for a rule id, or for a finding's fingerprint (found by scanning
+    /// the current folder).
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id (`azure-sql.connection-string-password`) or a finding's fingerprint.
+    pub what: String,
+    #[command(flatten)]
+    pub remediation: RemediationArgs,
+}
+
+/// How remediation is rendered.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RemediationArgs {
+    /// Where the code runs, instead of inferring it from the files.
+    #[arg(long, value_enum, value_name = "HOST")]
+    pub host: Option<crate::remediation::host::Host>,
+    /// Render the forms for a user-assigned managed identity with this client id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +180,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_inline_allow: bool,
 
+    #[command(flatten)]
+    pub remediation: RemediationArgs,
+
     /// When to use colour in the text report (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -190,4 +215,14 @@ pub enum ListFormat {
 pub struct RulesCheckArgs {
     /// Packs to check (files or folders). Without one, the built-in packs are checked.
     pub paths: Vec<PathBuf>,
+}
+
+impl ScanArgs {
+    /// `keyless scan` with every option at its default (what `explain` re-scans with).
+    pub fn parse_default() -> ScanArgs {
+        match Cli::parse_from(["keyless", "scan"]).command {
+            Command::Scan(args) => *args,
+            _ => unreachable!("`keyless scan` parses as the scan command"),
+        }
+    }
 }

@@ -82,6 +82,34 @@ pub enum Suppression {
 }
 
 impl Finding {
+    /// A finding of `rule` with no location or captures: what `explain` renders a rule's steps for.
+    pub fn placeholder(rule: &crate::rules::Rule, rule_index: usize) -> Finding {
+        Finding {
+            rule_id: rule.id.clone(),
+            title: rule.title.clone(),
+            service: rule.service.clone(),
+            severity: rule.severity,
+            confidence: rule.confidence,
+            path: String::new(),
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+            start_offset: 0,
+            end_offset: 0,
+            preview: String::new(),
+            snippet: "<the line holding the secret>".to_string(),
+            captures: BTreeMap::new(),
+            fingerprint: String::new(),
+            remediation: Rendered::default(),
+            history_only_commit: None,
+            history: None,
+            suppression: None,
+            secret: None,
+            rule_index,
+        }
+    }
+
     pub fn is_suppressed(&self) -> bool {
         self.suppression.is_some()
     }

@@ -272,7 +272,8 @@ impl<'a> FileScanner<'a> {
                         &masks,
                         &c.secret,
                     ),
-                    remediation: remediation::render(self.rules.remediation_of(rule), &captures),
+                    // Rendered after the scan, once per finding (see `remediation::attach`).
+                    remediation: remediation::Rendered::default(),
                     captures,
                     fingerprint: self.key.fingerprint(&c.normalized),
                     history_only_commit: None,

@@ -1,26 +1,364 @@
 //! The managed-identity replacement attached to every finding.
 //!
-//! Each pack carries its service's remediation as templates; here they are rendered with the names the
-//! finding captured from the user's own file (server, database, account, namespace), so the advice can be
-//! copied as it stands. A name the file did not supply is left as `<name>` for the user to fill in.
+//! Each pack carries its service's remediation as data: a one-sentence summary, the identity-based form to
+//! write instead, the role or service-specific grant, the hardening and rotation commands, SDK snippets.
+//! Here that data is rendered for one finding with the names captured from the user's own file (server,
+//! database, account, namespace), for the compute the code runs on (`host`), in the language of the project
+//! (`language`), and only where it applies (`target`): a managed identity for an Azure endpoint, the Key
+//! Vault route for other hosts and for services that cannot take an identity, and "keep it out of the
+//! repository" for a local development service. Names the file cannot tell stay as `<placeholders>`.
 
-use crate::rules::{Remediation, RemediationKind};
+pub mod host;
+pub mod language;
+pub mod target;
+
+use crate::finding::Finding;
+use crate::rules::{Command, Remediation, RemediationKind, RuleSet, Shell};
+use crate::severity::Severity;
+use host::{Host, Neighbours};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use target::Target;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// Settings that shape every finding's remediation.
+#[derive(Debug, Clone, Default)]
+pub struct Placeholders {
+    /// `--client-id`: render the user-assigned identity forms with this client id.
+    pub client_id: Option<String>,
+}
+
+/// Where the remediation is computed from: the overrides and the folder that reported paths start at.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub host: Option<Host>,
+    pub placeholders: Placeholders,
+    /// The work tree's top (or the scan root): reported paths are relative to it.
+    pub top: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Rendered {
     pub kind: RemediationKind,
     /// One sentence: what to write instead, with the file's own names.
     pub summary: String,
+    pub target: Option<Target>,
+    pub host: Option<Host>,
+    pub host_evidence: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language_evidence: Option<String>,
+    pub steps: Vec<Step>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<Replacement>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sdk: Option<Sdk>,
+    pub notes: Vec<String>,
     pub docs: Vec<String>,
 }
 
-pub fn render(remediation: &Remediation, captures: &BTreeMap<String, String>) -> Rendered {
-    Rendered {
-        kind: remediation.kind,
-        summary: fill(&remediation.summary, captures),
-        docs: remediation.docs.clone(),
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Step {
+    pub title: String,
+    pub commands: Vec<Command>,
+}
+
+/// The masked source line and what to write in its place.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Replacement {
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Sdk {
+    pub language: String,
+    pub code: String,
+}
+
+const TENANCY_NOTE: &str = "The identity works across subscriptions of the same tenant; to reach a resource in another tenant, use an app registration that trusts the managed identity through a federated credential.";
+const HISTORY_NOTE: &str =
+    "A committed secret stays in git history: rotate or revoke it even after the file is fixed.";
+
+/// Renders the remediation of every finding. Folder listings are cached across findings.
+pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
+    let mut neighbours = Neighbours::default();
+    for f in findings.iter_mut() {
+        let rule = &rules.rules[f.rule_index];
+        let mut r = rules.remediation_of(rule).clone();
+        if rule.after.is_some() {
+            r.after = rule.after.clone();
+            r.after_user_assigned = None;
+        }
+        f.remediation = render(&r, f, ctx, &mut neighbours);
+    }
+}
+
+/// The remediation of one finding.
+pub fn render(
+    r: &Remediation,
+    f: &Finding,
+    ctx: &Context,
+    neighbours: &mut Neighbours,
+) -> Rendered {
+    let top = ctx.top.as_deref();
+    let (host, host_evidence) = match ctx.host {
+        Some(h) => (h, "--host".to_string()),
+        None => host::infer(&f.path, top, neighbours),
+    };
+    let lang = language::infer(&f.path, top, neighbours);
+    let (target, target_host) = target::classify(&f.captures);
+    let mut names = f.captures.clone();
+    if let Some(id) = &ctx.placeholders.client_id {
+        names.insert("client_id".to_string(), id.clone());
+    }
+    let kind = match (r.kind, target) {
+        (_, Target::Local) => RemediationKind::LocalDevelopment,
+        (RemediationKind::ManagedIdentity, Target::Other) => RemediationKind::KeyVault,
+        (kind, _) => kind,
+    };
+    let key_name = f.captures.get("key_name").cloned();
+    let secret_name = key_vault_secret_name(key_name.as_deref().unwrap_or(&f.rule_id));
+    let mut out = Rendered {
+        kind,
+        target: Some(target),
+        host: Some(host),
+        host_evidence,
+        language: lang.as_ref().map(|l| l.0.to_string()),
+        language_evidence: lang.as_ref().map(|l| l.1.clone()),
+        docs: r.docs.clone(),
+        ..Rendered::default()
+    };
+    let informational = f.severity == Severity::Info;
+    match kind {
+        RemediationKind::ManagedIdentity => {
+            out.summary = fill(&r.summary, &names);
+            out.steps.push(host::enable(host, &ctx.placeholders));
+            let mut grant = Vec::new();
+            if let Some(role) = &r.role {
+                let scope = r
+                    .scope
+                    .as_deref()
+                    .map(|s| fill(s, &names))
+                    .unwrap_or_else(|| "<resource-id>".to_string());
+                grant.push(Command {
+                    shell: Shell::Bash,
+                    text: format!(
+                        "az role assignment create --assignee-object-id <principal-id> --assignee-principal-type ServicePrincipal \\\n  --role \"{}\" --scope {scope}",
+                        r.role_id.as_deref().unwrap_or(role)
+                    ),
+                });
+            }
+            grant.extend(r.grant.iter().map(|c| fill_command(c, &names)));
+            if !grant.is_empty() {
+                let title = match &r.role {
+                    Some(role) => format!("Grant the identity {role}"),
+                    None => "Grant the identity access".to_string(),
+                };
+                out.steps.push(Step {
+                    title,
+                    commands: grant,
+                });
+            }
+            let after = match (&ctx.placeholders.client_id, &r.after_user_assigned) {
+                (Some(_), Some(ua)) => Some(ua),
+                _ => r.after.as_ref(),
+            };
+            let mut change = Vec::new();
+            if let Some(after) = after {
+                let after = fill(after, &names);
+                change.push(Command {
+                    shell: Shell::Text,
+                    text: after.clone(),
+                });
+                out.replacement = Some(Replacement {
+                    before: f.snippet.clone(),
+                    after,
+                });
+            }
+            if let Some((lang, _)) = &lang {
+                if let Some(code) = r.sdk.get(*lang) {
+                    let code = fill(code, &names);
+                    change.push(Command {
+                        shell: Shell::Text,
+                        text: code.clone(),
+                    });
+                    out.sdk = Some(Sdk {
+                        language: lang.to_string(),
+                        code,
+                    });
+                }
+            }
+            if !change.is_empty() {
+                out.steps.push(Step {
+                    title: "Use the identity instead of the secret".to_string(),
+                    commands: change,
+                });
+            }
+            if !r.harden.is_empty() {
+                out.steps.push(Step {
+                    title: "Turn off key-based access once nothing uses it".to_string(),
+                    commands: r.harden.iter().map(|c| fill_command(c, &names)).collect(),
+                });
+            }
+            if !informational {
+                out.steps.push(rotate_step(r, &names));
+                out.notes.push(HISTORY_NOTE.to_string());
+            }
+            out.notes.insert(0, TENANCY_NOTE.to_string());
+        }
+        RemediationKind::KeyVault => {
+            out.summary = if r.kind == RemediationKind::KeyVault {
+                fill(&r.summary, &names)
+            } else {
+                format!(
+                    "{} is not an Azure endpoint, so no managed identity can replace this secret: store it in Key Vault as {secret_name} and read it with the workload's managed identity.",
+                    target_host.as_deref().unwrap_or("The target")
+                )
+            };
+            if !informational {
+                out.steps.push(rotate_step(r, &names));
+            }
+            out.steps.extend(key_vault_steps(
+                host,
+                &ctx.placeholders,
+                &secret_name,
+                key_name.as_deref(),
+            ));
+            if !informational {
+                out.notes.push(HISTORY_NOTE.to_string());
+            }
+            if r.kind != RemediationKind::KeyVault {
+                out.docs = Remediation::key_vault_default().docs;
+            }
+        }
+        RemediationKind::LocalDevelopment => {
+            let what = target_host.as_deref().unwrap_or("a local service");
+            out.summary = format!(
+                "This secret is for {what}, a local development service: keep it out of the repository (.NET user secrets, an untracked .env file, an environment variable), and when the same setting points at Azure, use a managed identity instead."
+            );
+            let key = key_name.as_deref().unwrap_or("<setting>");
+            out.steps.push(Step {
+                title: "Move the value out of the repository".to_string(),
+                commands: vec![
+                    Command {
+                        shell: Shell::Bash,
+                        text: format!(
+                            "dotnet user-secrets set \"{key}\" \"<value>\"   # .NET projects"
+                        ),
+                    },
+                    Command {
+                        shell: Shell::Bash,
+                        text:
+                            "echo '.env' >> .gitignore   # and keep the value in an untracked .env"
+                                .to_string(),
+                    },
+                ],
+            });
+            out.notes.push(HISTORY_NOTE.to_string());
+        }
+    }
+    out
+}
+
+fn rotate_step(r: &Remediation, names: &BTreeMap<String, String>) -> Step {
+    if r.rotate.is_empty() {
+        Step {
+            title: "Rotate or revoke the value that leaked".to_string(),
+            commands: vec![Command {
+                shell: Shell::Text,
+                text: "Change it where it is issued (the service's portal or CLI) once the replacement is deployed.".to_string(),
+            }],
+        }
+    } else {
+        Step {
+            title: "Rotate the value that leaked".to_string(),
+            commands: r.rotate.iter().map(|c| fill_command(c, names)).collect(),
+        }
+    }
+}
+
+/// Store the secret in Key Vault and read it with the identity, in the way the host supports.
+fn key_vault_steps(host: Host, p: &Placeholders, name: &str, setting: Option<&str>) -> Vec<Step> {
+    let bash = |t: String| Command {
+        shell: Shell::Bash,
+        text: t,
+    };
+    let text = |t: String| Command {
+        shell: Shell::Text,
+        text: t,
+    };
+    let mut steps = vec![
+        Step {
+            title: "Store the new value in Key Vault".to_string(),
+            commands: vec![bash(format!(
+                "az keyvault secret set --vault-name <vault> -n {name} --value \"<new-value>\""
+            ))],
+        },
+        host::enable(host, p),
+        Step {
+            title: "Grant the identity Key Vault Secrets User".to_string(),
+            commands: vec![bash(
+                "az role assignment create --assignee-object-id <principal-id> --assignee-principal-type ServicePrincipal \\\n  --role \"Key Vault Secrets User\" --scope \"$(az keyvault show -n <vault> --query id -o tsv)\"".to_string(),
+            )],
+        },
+    ];
+    let setting = setting.unwrap_or("<setting>");
+    let read = match host {
+        Host::Appservice | Host::Functions => vec![text(format!(
+            "{setting}=@Microsoft.KeyVault(VaultName=<vault>;SecretName={name})   # app setting, no code change"
+        ))],
+        Host::Containerapps => vec![bash(format!(
+            "az containerapp secret set -g <resource-group> -n <app> --secrets \"{}=keyvaultref:https://<vault>.vault.azure.net/secrets/{name},identityref:system\"   # then env {setting}=secretref:{}",
+            name.to_ascii_lowercase(),
+            name.to_ascii_lowercase()
+        ))],
+        Host::Aks => vec![
+            bash("az aks enable-addons -g <resource-group> -n <cluster> -a azure-keyvault-secrets-provider".to_string()),
+            text(format!(
+                "# SecretProviderClass (provider: azure) with keyvaultName: <vault>, clientID: <client-id>, tenantId: <tenant-id>\n# and objects: |\n#   array:\n#     - |\n#       objectName: {name}\n#       objectType: secret"
+            )),
+        ],
+        Host::GithubActions => vec![bash(format!(
+            "az keyvault secret show --vault-name <vault> -n {name} --query value -o tsv   # after azure/login with OpenID Connect"
+        ))],
+        Host::Vm | Host::Vmss => vec![text(format!(
+            "new SecretClient(new Uri(\"https://<vault>.vault.azure.net/\"), new DefaultAzureCredential()).GetSecret(\"{name}\")   # or the Key Vault SDK of your language"
+        ))],
+    };
+    steps.push(Step {
+        title: "Read it at run time with the identity".to_string(),
+        commands: read,
+    });
+    steps
+}
+
+fn fill_command(c: &Command, names: &BTreeMap<String, String>) -> Command {
+    Command {
+        shell: c.shell,
+        text: fill(&c.text, names),
+    }
+}
+
+/// A valid Key Vault secret name for a setting key: only `0-9`, `A-Z`, `a-z` and `-`, 1 to 127 characters.
+/// `:` and `__` (configuration sections) become `--`, every other invalid character `-`.
+pub fn key_vault_secret_name(key: &str) -> String {
+    let sectioned = key.replace("__", ":");
+    let mut out = String::with_capacity(sectioned.len());
+    for c in sectioned.chars() {
+        match c {
+            ':' => out.push_str("--"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => out.push('-'),
+        }
+    }
+    let trimmed: String = out.trim_matches('-').chars().take(127).collect();
+    let trimmed = trimmed.trim_end_matches('-').to_string();
+    if trimmed.is_empty() {
+        "secret".to_string()
+    } else {
+        trimmed
     }
 }
 
@@ -43,7 +381,7 @@ pub fn fill(template: &str, captures: &BTreeMap<String, String>) -> String {
                     Some(v) => out.push_str(v),
                     None => {
                         out.push('<');
-                        out.push_str(name);
+                        out.push_str(&name.replace('_', "-"));
                         out.push('>');
                     }
                 }
@@ -71,8 +409,29 @@ mod tests {
     fn fills_known_names_and_marks_unknown_ones() {
         let caps = BTreeMap::from([("server".to_string(), "contoso".to_string())]);
         assert_eq!(
-            fill("Grant {server}/{database} {{literal}", &caps),
-            "Grant contoso/<database> {literal}"
+            fill("Grant {server}/{database} {client_id} {{literal}", &caps),
+            "Grant contoso/<database> <client-id> {literal}"
         );
+    }
+
+    #[test]
+    fn key_vault_secret_names_are_valid() {
+        assert_eq!(key_vault_secret_name("Stripe:ApiKey"), "Stripe--ApiKey");
+        assert_eq!(key_vault_secret_name("STRIPE_API_KEY"), "STRIPE-API-KEY");
+        assert_eq!(
+            key_vault_secret_name("spring.datasource.password"),
+            "spring-datasource-password"
+        );
+        assert_eq!(
+            key_vault_secret_name("ConnectionStrings__Default"),
+            "ConnectionStrings--Default"
+        );
+        assert_eq!(key_vault_secret_name("__"), "secret");
+        let long = key_vault_secret_name(&"a_".repeat(200));
+        assert!(long.len() <= 127 && !long.ends_with('-'));
+        let re = regex::Regex::new("^[0-9A-Za-z-]{1,127}$").unwrap();
+        for k in ["db password", "x.y:z__w", "ünï:cödé", "-lead", "trail_"] {
+            assert!(re.is_match(&key_vault_secret_name(k)), "{k}");
+        }
     }
 }

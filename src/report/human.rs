@@ -2,6 +2,7 @@
 //! replacement in one sentence. The run summary is not part of it: it goes to stderr (see `summary`).
 
 use super::ReportContext;
+use crate::rules::Shell;
 use crate::scan::{ScanOutcome, Stats};
 use crate::severity::Severity;
 use std::fmt::Write as _;
@@ -63,6 +64,46 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
             paint.wrap("32", "fix:"),
             f.remediation.summary
         );
+        if let Some(r) = &f.remediation.replacement {
+            let _ = writeln!(out, "      {} {}", paint.wrap("32", "write:"), r.after);
+        }
+        if let Some(cmd) = f
+            .remediation
+            .steps
+            .first()
+            .and_then(|s| s.commands.iter().find(|c| c.shell != Shell::Text))
+        {
+            let first_line = cmd.text.lines().next().unwrap_or_default();
+            let _ = writeln!(out, "      {} {first_line}", paint.wrap("2", "$"));
+        }
+    }
+    if !out.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n`keyless explain <rule-id>` shows every step; --format json carries them all."
+        );
+    }
+    out
+}
+
+/// Every step of a remediation, numbered, each command under its shell.
+pub fn steps(r: &crate::remediation::Rendered) -> String {
+    let mut out = String::new();
+    for (i, step) in r.steps.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", i + 1, step.title);
+        for c in &step.commands {
+            let label = match c.shell {
+                Shell::Bash => "bash",
+                Shell::Pwsh => "pwsh",
+                Shell::Sql => "sql",
+                Shell::Text => "text",
+            };
+            let _ = writeln!(out, "   ```{label}");
+            for line in c.text.lines() {
+                let _ = writeln!(out, "   {line}");
+            }
+            let _ = writeln!(out, "   ```");
+        }
     }
     out
 }

@@ -198,6 +198,7 @@ fn kind_tag(kind: crate::rules::RemediationKind) -> &'static str {
     match kind {
         crate::rules::RemediationKind::ManagedIdentity => "managed-identity",
         crate::rules::RemediationKind::KeyVault => "key-vault",
+        crate::rules::RemediationKind::LocalDevelopment => "local-development",
     }
 }
 
@@ -221,6 +222,7 @@ pub fn help_markdown(rule: &Rule, rules: &RuleSet) -> String {
         crate::rules::RemediationKind::KeyVault => {
             "Move it to Key Vault and read it with a managed identity"
         }
+        crate::rules::RemediationKind::LocalDevelopment => "Keep it out of the repository",
     };
     let mut md = format!("**{}** ({})\n\n", rule.title, rule.service);
     if !rule.description.is_empty() {

@@ -5,7 +5,7 @@
 //! here, at load time, but compiled to automata only when a scan first needs them (see [`Rule::regex`]):
 //! a pre-commit hook that touches three files should not pay for compiling every rule.
 
-use super::syntax::{PackSyntax, RemediationSyntax, RuleSyntax};
+use super::syntax::{CommandSyntax, PackSyntax, RemediationSyntax, RuleSyntax};
 use crate::severity::{Confidence, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
@@ -41,21 +41,50 @@ impl fmt::Display for PackError {
 
 impl std::error::Error for PackError {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RemediationKind {
     /// The target accepts Microsoft Entra tokens: enable an identity, grant it, drop the secret.
     ManagedIdentity,
     /// The target cannot take an identity: keep the secret in Key Vault and read it with the identity.
+    #[default]
     KeyVault,
+    /// The target is a local development service: keep the value out of the repository.
+    LocalDevelopment,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Remediation {
     pub kind: RemediationKind,
     pub summary: String,
     pub guide: String,
     pub docs: Vec<String>,
+    pub role: Option<String>,
+    pub role_id: Option<String>,
+    pub scope: Option<String>,
+    pub grant: Vec<Command>,
+    pub after: Option<String>,
+    pub after_user_assigned: Option<String>,
+    pub harden: Vec<Command>,
+    pub rotate: Vec<Command>,
+    pub sdk: std::collections::BTreeMap<String, String>,
+}
+
+/// A command for the user to run, with its shell.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Command {
+    pub shell: Shell,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shell {
+    Bash,
+    Pwsh,
+    Sql,
+    /// A setting, a connection string or a snippet to write rather than run.
+    Text,
 }
 
 impl Remediation {
@@ -79,6 +108,7 @@ impl Remediation {
                 "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references".to_string(),
                 "https://learn.microsoft.com/azure/key-vault/general/rbac-guide".to_string(),
             ],
+            ..Remediation::default()
         }
     }
 }
@@ -138,6 +168,8 @@ pub struct Rule {
     pub remediation: RemediationSource,
     /// The `remediation = "..."` reference as written, until it is resolved.
     pub remediation_ref: Option<String>,
+    /// Overrides the remediation's `after` for this rule.
+    pub after: Option<String>,
     pub file: String,
     pub line: usize,
 }
@@ -245,13 +277,54 @@ fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, String> {
     if r.summary.trim().is_empty() {
         return Err("remediation summary is empty".to_string());
     }
+    let commands = |list: &[CommandSyntax], field: &str| -> Result<Vec<Command>, String> {
+        list.iter()
+            .map(|c| {
+                let shell = match c.shell.as_str() {
+                    "bash" => Shell::Bash,
+                    "pwsh" => Shell::Pwsh,
+                    "sql" => Shell::Sql,
+                    "text" => Shell::Text,
+                    other => {
+                        return Err(format!(
+                            "remediation {field}: shell '{other}' is unknown (expected bash, pwsh, sql or text)"
+                        ))
+                    }
+                };
+                Ok(Command {
+                    shell,
+                    text: c.text.trim().to_string(),
+                })
+            })
+            .collect()
+    };
+    for lang in r.sdk.keys() {
+        if !LANGUAGES.contains(&lang.as_str()) {
+            return Err(format!(
+                "remediation sdk: language '{lang}' is unknown (expected {})",
+                LANGUAGES.join(", ")
+            ));
+        }
+    }
     Ok(Remediation {
         kind,
         summary: r.summary.trim().to_string(),
         guide: r.guide.trim().to_string(),
         docs: r.docs.clone(),
+        role: r.role.clone(),
+        role_id: r.role_id.clone(),
+        scope: r.scope.clone(),
+        grant: commands(&r.grant, "grant")?,
+        after: r.after.clone(),
+        after_user_assigned: r.after_user_assigned.clone(),
+        harden: commands(&r.harden, "harden")?,
+        rotate: commands(&r.rotate, "rotate")?,
+        sdk: r.sdk.clone(),
     })
 }
+
+/// The languages a pack may give an SDK snippet for.
+pub const LANGUAGES: &[&str] = &["dotnet", "java", "python", "javascript", "go"];
 
 /// A rule-level problem and the TOML key it is about, so the error can point at that key's line.
 struct RuleError {
@@ -368,6 +441,7 @@ fn compile_rule(
         pack: pack_index,
         remediation: RemediationSource::Pack(pack_index),
         remediation_ref: r.remediation.clone(),
+        after: r.after.clone(),
         file: file.to_string(),
         line,
     })

@@ -8,7 +8,8 @@ pub mod compile;
 pub mod syntax;
 
 pub use compile::{
-    Checksum, Pack, PackError, Remediation, RemediationKind, RemediationSource, Rule,
+    Checksum, Command, Pack, PackError, Remediation, RemediationKind, RemediationSource, Rule,
+    Shell,
 };
 
 use anyhow::{bail, Context, Result};

@@ -41,6 +41,40 @@ pub struct RemediationSyntax {
     pub guide: String,
     #[serde(default)]
     pub docs: Vec<String>,
+    /// Azure RBAC role to grant the identity on the target (name and id), with the scope it applies to.
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub role_id: Option<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// Service-specific grant commands (a database user, a Cosmos DB or Redis data-plane assignment).
+    #[serde(default)]
+    pub grant: Vec<CommandSyntax>,
+    /// The identity-based setting or connection string to write instead; `{name}` fills from captures.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// The same for a user-assigned identity (`{client_id}` is available).
+    #[serde(default)]
+    pub after_user_assigned: Option<String>,
+    /// Commands that turn key or password access off once nothing uses it.
+    #[serde(default)]
+    pub harden: Vec<CommandSyntax>,
+    /// What to do with the value that leaked: rotate, regenerate or revoke it.
+    #[serde(default)]
+    pub rotate: Vec<CommandSyntax>,
+    /// The SDK snippet per language: `dotnet`, `java`, `python`, `javascript`, `go`.
+    #[serde(default)]
+    pub sdk: std::collections::BTreeMap<String, String>,
+}
+
+/// A command shown to the user, with the shell it is written for.
+#[derive(Debug, Deserialize, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CommandSyntax {
+    /// `bash`, `pwsh`, `sql` or `text` (a setting or snippet rather than a command).
+    pub shell: String,
+    pub text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +113,10 @@ pub struct RuleSyntax {
     /// Key-kind names whose seeds may validate the checksum, e.g. `["Default0"]`.
     #[serde(default)]
     pub checksum_seeds: Vec<String>,
+    /// This rule's identity-based form, when it differs from the pack's `after` (a JDBC URL rather than an
+    /// ADO.NET string, say).
+    #[serde(default)]
+    pub after: Option<String>,
     /// Use another pack's remediation (its id), or `key-vault` for the Key Vault route, instead of this
     /// pack's: for a rule whose target cannot take the pack's managed-identity replacement.
     #[serde(default)]

@@ -9,6 +9,7 @@ mod exit_codes;
 mod history;
 mod hooks;
 mod packs;
+mod remediation;
 mod reports;
 mod sarif_schema;
 mod scan_fixtures;

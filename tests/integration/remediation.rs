@@ -1,0 +1,177 @@
+//! The replacement rendered for each finding: the file's own names, the host and language inferred from
+//! the project, and the route that applies to the target.
+
+use crate::util::*;
+
+fn remediation_of(t: &TempTree, path: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["scan", path, "--format", "json"];
+    args.extend_from_slice(extra);
+    let (_, stdout, stderr) = run(t.keyless().args(&args));
+    let report = json(&stdout);
+    assert!(
+        report["findings"][0].is_object(),
+        "no finding in {path}: {stderr}"
+    );
+    report["findings"][0]["remediation"].clone()
+}
+
+const AZURE_SQL: &str = "Server=tcp:contoso.database.windows.net,1433;Database=orders;User ID=app;Password=Vr8#kQ2!mZ7pLx;";
+
+#[test]
+fn azure_sql_gets_the_managed_identity_route_with_its_own_names() {
+    let t = TempTree::new();
+    t.git(&["init", "-q", "-b", "main"]);
+    t.write("api/Orders.Api.csproj", "<Project/>");
+    t.write(
+        "api/appsettings.json",
+        format!("{{\"ConnectionStrings\": {{\"Db\": \"{AZURE_SQL}\"}}}}\n"),
+    );
+    let r = remediation_of(&t, ".", &[]);
+    assert_eq!(r["kind"], "managed-identity");
+    assert_eq!(r["target"], "azure");
+    assert_eq!(r["host"], "appservice");
+    assert_eq!(r["language"], "dotnet");
+    assert_eq!(
+        r["replacement"]["after"],
+        "Server=tcp:contoso.database.windows.net,1433;Database=orders;Authentication=Active Directory Managed Identity;Encrypt=True;"
+    );
+    assert!(!r["replacement"]["before"]
+        .as_str()
+        .unwrap()
+        .contains("Vr8#kQ2!mZ7pLx"));
+    let steps = r["steps"].as_array().unwrap();
+    assert!(steps[0]["commands"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("az webapp identity assign"));
+    let all = serde_json::to_string(steps).unwrap();
+    assert!(all.contains("FROM EXTERNAL PROVIDER"), "{all}");
+    assert!(all.contains("\"shell\":\"sql\""), "{all}");
+    assert!(r["sdk"]["code"]
+        .as_str()
+        .unwrap()
+        .contains("contoso.database.windows.net"));
+    let notes = r["notes"].to_string();
+    assert!(
+        notes.contains("subscriptions of the same tenant") && notes.contains("git history"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn the_host_follows_the_evidence_and_the_override() {
+    let t = TempTree::new();
+    t.git(&["init", "-q", "-b", "main"]);
+    t.write("fn/host.json", "{}");
+    t.write(
+        "fn/local.settings.json",
+        format!("{{\"Values\": {{\"Sql\": \"{AZURE_SQL}\"}}}}\n"),
+    );
+    t.write(
+        "k8s/deploy.yaml",
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n# {AZURE_SQL}\n"),
+    );
+    t.write(
+        ".github/workflows/ci.yml",
+        format!("env:\n  SQL: \"{AZURE_SQL}\"\n"),
+    );
+    t.write("tools/run.sh", format!("export SQL='{AZURE_SQL}'\n"));
+    assert_eq!(remediation_of(&t, "fn", &[])["host"], "functions");
+    assert_eq!(remediation_of(&t, "k8s", &[])["host"], "aks");
+    assert_eq!(remediation_of(&t, ".github", &[])["host"], "github-actions");
+    let vm = remediation_of(&t, "tools", &[]);
+    assert_eq!(vm["host"], "vm");
+    assert!(vm["host_evidence"]
+        .as_str()
+        .unwrap()
+        .contains("Instance Metadata Service"));
+    let forced = remediation_of(
+        &t,
+        "tools",
+        &[
+            "--host",
+            "containerapps",
+            "--client-id",
+            "11111111-2222-3333-4444-555555555555",
+        ],
+    );
+    assert_eq!(forced["host"], "containerapps");
+    assert_eq!(forced["host_evidence"], "--host");
+    let all = forced["steps"].to_string();
+    assert!(all.contains("--user-assigned"), "{all}");
+    assert!(forced["replacement"]["after"]
+        .as_str()
+        .unwrap()
+        .contains("User Id=11111111-2222-3333-4444-555555555555"));
+}
+
+#[test]
+fn a_local_target_gets_local_advice_and_other_hosts_the_key_vault_route() {
+    let t = TempTree::new();
+    t.write(
+        "local.txt",
+        "Server=localhost,1433;Database=dev;User ID=sa;Password=Vr8#kQ2!mZ7pLx;\n",
+    );
+    t.write(
+        "onprem.txt",
+        "Server=sql01.corp.example.com;Database=hr;User ID=app;Password=Qq9$wE4!rT6yUi;\n",
+    );
+    let local = remediation_of(&t, "local.txt", &[]);
+    assert_eq!(local["kind"], "local-development");
+    assert!(local["summary"].as_str().unwrap().contains("localhost"));
+    let other = remediation_of(&t, "onprem.txt", &[]);
+    assert_eq!(other["kind"], "key-vault");
+    assert!(other["summary"]
+        .as_str()
+        .unwrap()
+        .contains("sql01.corp.example.com is not an Azure endpoint"));
+    assert!(other["steps"]
+        .to_string()
+        .contains("Key Vault Secrets User"));
+}
+
+#[test]
+fn key_vault_route_names_the_secret_after_the_setting() {
+    let t = TempTree::new();
+    t.write(
+        "app.env",
+        "STRIPE_API_KEY=sk_live_f3h1X92QXbtUkO9RlRzlvxQm\n",
+    );
+    t.write("host.json", "{}");
+    let r = remediation_of(&t, ".", &[]);
+    assert_eq!(r["kind"], "key-vault");
+    assert_eq!(r["host"], "functions");
+    let steps = r["steps"].to_string();
+    assert!(
+        steps.contains("@Microsoft.KeyVault(VaultName=<vault>;SecretName="),
+        "{steps}"
+    );
+}
+
+#[test]
+fn explain_prints_a_rules_guide_and_a_findings_steps() {
+    let t = TempTree::new();
+    let (code, stdout, _) = run(t
+        .keyless()
+        .args(["explain", "azure-sql.connection-string-password"]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("### Steps") && stdout.contains("FROM EXTERNAL PROVIDER"),
+        "{stdout}"
+    );
+    t.write("app.txt", format!("{AZURE_SQL}\n"));
+    let (_, report, _) = run(t.keyless().args(["scan", ".", "--format", "json"]));
+    let fp = json(&report)["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (code, stdout, _) = run(t.keyless().args(["explain", &fp]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("app.txt:1:") && stdout.contains("contoso.database.windows.net"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Vr8#kQ2!mZ7pLx"));
+    let (code, _, stderr) = run(t.keyless().args(["explain", "no-such.rule"]));
+    assert_eq!(code, 2, "{stderr}");
+}
