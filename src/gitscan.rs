@@ -10,7 +10,9 @@ use crate::config::Config;
 use crate::detect::Detector;
 use crate::finding::{Finding, FingerprintKey};
 use crate::git::{self, StagedChange};
-use crate::scan::{walk_paths, Collector, FileResult, FileScanner, ScanOutcome, ScanSettings};
+use crate::scan::{
+    sort_findings, walk_paths, Collector, FileResult, FileScanner, ScanOutcome, ScanSettings,
+};
 use crate::source::{self, Decoded};
 use crate::walk::{self, SkipReason};
 use std::collections::{BTreeMap, BTreeSet};
@@ -152,13 +154,7 @@ pub fn run_diff(
     }
     let mut outcome = collector.finish();
     outcome.findings.extend(history.into_values());
-    outcome.findings.sort_by(|a, b| {
-        a.path
-            .as_bytes()
-            .cmp(b.path.as_bytes())
-            .then(a.start_offset.cmp(&b.start_offset))
-            .then(a.rule_id.cmp(&b.rule_id))
-    });
+    sort_findings(&mut outcome.findings);
     outcome.recount();
     Ok((outcome, notes))
 }
@@ -400,13 +396,7 @@ pub fn run_history(
         .collect();
     let mut outcome = collector.finish();
     outcome.findings = merged;
-    outcome.findings.sort_by(|a, b| {
-        a.path
-            .as_bytes()
-            .cmp(b.path.as_bytes())
-            .then(a.start_offset.cmp(&b.start_offset))
-            .then(a.rule_id.cmp(&b.rule_id))
-    });
+    sort_findings(&mut outcome.findings);
     outcome.recount();
     Ok(outcome)
 }

@@ -89,6 +89,17 @@ pub struct ScanOutcome {
     pub scanned: BTreeSet<String>,
 }
 
+/// The report order: path (byte-wise), then offset, then rule id.
+pub(crate) fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        a.path
+            .as_bytes()
+            .cmp(b.path.as_bytes())
+            .then(a.start_offset.cmp(&b.start_offset))
+            .then(a.rule_id.cmp(&b.rule_id))
+    });
+}
+
 impl ScanOutcome {
     /// Recomputes the finding, suppression and error counts after findings changed.
     pub fn recount(&mut self) {
@@ -337,13 +348,7 @@ impl Collector {
     }
 
     pub(crate) fn finish(mut self) -> ScanOutcome {
-        self.findings.sort_by(|a, b| {
-            a.path
-                .as_bytes()
-                .cmp(b.path.as_bytes())
-                .then(a.start_offset.cmp(&b.start_offset))
-                .then(a.rule_id.cmp(&b.rule_id))
-        });
+        sort_findings(&mut self.findings);
         self.errors.sort();
         let mut outcome = ScanOutcome {
             findings: self.findings,

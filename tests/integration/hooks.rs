@@ -120,27 +120,7 @@ fn pre_commit_framework_end_to_end() {
         "repos:\n  - repo: local\n    hooks:\n      - id: keyless\n        name: keyless\n        entry: keyless scan --staged\n        language: system\n        pass_filenames: true\n        require_serial: true\n",
     );
     t.write("old.txt", format!("{S1}\n"));
-    let run_pc = |args: &[&str]| {
-        let out = std::process::Command::new(&pre_commit)
-            .current_dir(t.path())
-            .args(args)
-            .env("PATH", path_with_keyless())
-            .env("PRE_COMMIT_HOME", home.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", home.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        )
-    };
+    let run_pc = |args: &[&str]| run_with_keyless(&t, &pre_commit, args, home.path());
     // Commit the old secret before the hook exists.
     t.git(&["add", "-A"]);
     let (ok, out) = git_commit(&t, "initial");
