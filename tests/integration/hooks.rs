@@ -17,10 +17,16 @@ fn path_with_keyless() -> String {
     )
 }
 
-fn git_commit(t: &TempTree, message: &str) -> (bool, String) {
-    let out = std::process::Command::new("git")
+/// Runs `program` in the tree with this build's keyless first on PATH, hermetically; (success, output).
+fn run_with_keyless(
+    t: &TempTree,
+    program: &str,
+    args: &[&str],
+    home: &std::path::Path,
+) -> (bool, String) {
+    let out = std::process::Command::new(program)
         .current_dir(t.path())
-        .args(["commit", "-qm", message])
+        .args(args)
         .env("PATH", path_with_keyless())
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -28,6 +34,8 @@ fn git_commit(t: &TempTree, message: &str) -> (bool, String) {
         .env("GIT_AUTHOR_EMAIL", "t@example.com")
         .env("GIT_COMMITTER_NAME", "Test")
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("HOME", home)
+        .env("PRE_COMMIT_HOME", home.join("pre-commit"))
         .env("NO_COLOR", "1")
         .env_remove("KEYLESS_FINGERPRINT_KEY")
         .output()
@@ -40,6 +48,11 @@ fn git_commit(t: &TempTree, message: &str) -> (bool, String) {
             String::from_utf8_lossy(&out.stderr)
         ),
     )
+}
+
+fn git_commit(t: &TempTree, message: &str) -> (bool, String) {
+    let home = tempfile::tempdir().unwrap();
+    run_with_keyless(t, "git", &["commit", "-qm", message], home.path())
 }
 
 #[test]
