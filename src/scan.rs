@@ -241,7 +241,15 @@ impl<'a> FileScanner<'a> {
         mut candidates: Vec<Candidate>,
     ) -> Vec<Finding> {
         candidates.retain(|c| !self.settings.allowlist.allows(&c.normalized));
-        candidates.sort_by_key(|c| (c.secret.start, c.rule));
+        // Several secrets of one decoded value share its location: keep the highest-priority rule's.
+        candidates.sort_by_key(|c| {
+            (
+                c.secret.start,
+                c.secret.end,
+                std::cmp::Reverse(self.rules.rules[c.rule].priority),
+                c.rule,
+            )
+        });
         candidates.dedup_by(|a, b| a.secret == b.secret);
         let src = &*text.text;
         let lines = LineIndex::new(src);

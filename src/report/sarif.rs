@@ -204,7 +204,8 @@ fn kind_tag(kind: crate::rules::RemediationKind) -> &'static str {
 
 fn help_text(rule: &Rule, rules: &RuleSet) -> String {
     let remediation = rules.remediation_of(rule);
-    let mut s = format!("{}\n\nReplace it: {}\n", rule.title, remediation.summary);
+    let summary = crate::remediation::fill(&remediation.summary, &Default::default());
+    let mut s = format!("{}\n\nReplace it: {summary}\n", rule.title);
     if !remediation.docs.is_empty() {
         s.push_str("\nDocs: ");
         s.push_str(&remediation.docs.join(" "));
@@ -229,15 +230,18 @@ pub fn help_markdown(rule: &Rule, rules: &RuleSet) -> String {
         md.push_str(&rule.description);
         md.push_str("\n\n");
     }
-    md.push_str(&format!("### {heading}\n\n{}\n\n", r.summary));
+    let summary = crate::remediation::fill(&r.summary, &Default::default());
+    md.push_str(&format!("### {heading}\n\n{summary}\n\n"));
     if !r.guide.is_empty() {
         md.push_str(&r.guide);
         md.push_str("\n\n");
     }
-    md.push_str(
-        "### The value that leaked\n\nA committed secret stays in git history after the file is fixed: \
-         rotate or revoke it once the replacement is deployed.\n",
-    );
+    if rule.severity != crate::severity::Severity::Info {
+        md.push_str(
+            "### The value that leaked\n\nA committed secret stays in git history after the file is fixed: \
+             rotate or revoke it once the replacement is deployed.\n",
+        );
+    }
     if !r.docs.is_empty() {
         md.push_str("\n### References\n\n");
         for d in &r.docs {
