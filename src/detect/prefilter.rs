@@ -5,7 +5,7 @@
 //! `db_password` are both seen and no keyword hides another.
 
 use crate::rules::Rule;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
 /// A keyword occurrence: rule `rule` may match somewhere around `start..end`.
@@ -40,9 +40,12 @@ impl Prefilter {
                 }
             }
         }
+        // A full DFA: overlapping search cannot skip ahead with a prefilter, so the per-byte transition
+        // cost is the scanner's cost; a few hundred keywords make a DFA of a few hundred KiB.
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("keyword automaton builds: keywords are plain non-empty literals");
         Prefilter {

@@ -447,14 +447,14 @@ fn compile_rule(
     })
 }
 
-/// Parses the regex without building automata and checks that it has exactly one group named `secret`.
+/// Parses the regex to its syntax tree, without translating it or building automata (Unicode case folding
+/// makes translation the expensive part of loading), and checks that exactly one group is named `secret`.
 fn check_regex(source: &str) -> Result<(), String> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
+    let ast = regex_syntax::ast::parse::Parser::new()
         .parse(source)
         .map_err(|e| format!("invalid regex: {e}"))?;
     let mut names = Vec::new();
-    collect_capture_names(&hir, &mut names);
+    collect_capture_names(&ast, &mut names);
     match names.iter().filter(|n| n.as_str() == "secret").count() {
         1 => Ok(()),
         0 => Err("regex has no named group 'secret'".to_string()),
@@ -462,21 +462,18 @@ fn check_regex(source: &str) -> Result<(), String> {
     }
 }
 
-fn collect_capture_names(hir: &regex_syntax::hir::Hir, out: &mut Vec<String>) {
-    use regex_syntax::hir::HirKind;
-    match hir.kind() {
-        HirKind::Capture(cap) => {
-            if let Some(name) = &cap.name {
-                out.push(name.to_string());
+fn collect_capture_names(ast: &regex_syntax::ast::Ast, out: &mut Vec<String>) {
+    use regex_syntax::ast::{Ast, GroupKind};
+    match ast {
+        Ast::Group(g) => {
+            if let GroupKind::CaptureName { name, .. } = &g.kind {
+                out.push(name.name.clone());
             }
-            collect_capture_names(&cap.sub, out);
+            collect_capture_names(&g.ast, out);
         }
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
-            for s in subs {
-                collect_capture_names(s, out);
-            }
-        }
-        HirKind::Repetition(rep) => collect_capture_names(&rep.sub, out),
+        Ast::Concat(c) => c.asts.iter().for_each(|a| collect_capture_names(a, out)),
+        Ast::Alternation(a) => a.asts.iter().for_each(|a| collect_capture_names(a, out)),
+        Ast::Repetition(r) => collect_capture_names(&r.ast, out),
         _ => {}
     }
 }
