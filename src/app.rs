@@ -3,7 +3,7 @@
 
 use crate::baseline::Baseline;
 use crate::cli::{
-    Cli, Command, ExplainArgs, Format, InstallHookArgs, ListFormat, RemediationArgs,
+    Cli, Command, ExplainArgs, FixArgs, Format, InstallHookArgs, ListFormat, RemediationArgs,
     RulesCheckArgs, RulesCommand, RulesListArgs, ScanArgs,
 };
 use crate::config::{Config, ProjectSource, PROJECT_FILE};
@@ -36,7 +36,150 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(RulesCommand::Check(args)) => rules_check(&args),
         Command::InstallHook(args) => install_hook(&args),
         Command::Explain(args) => explain(&args),
+        Command::Fix(args) => fix_command(&args),
     }
+}
+
+/// `keyless fix`: plan the rewrites, check their preconditions, apply (or show) them, and say what the user
+/// must still do before deploying.
+fn fix_command(args: &FixArgs) -> Result<Outcome> {
+    let mut scan_args = ScanArgs::parse_default();
+    scan_args.paths = args.paths.clone();
+    scan_args.remediation = args.remediation.clone();
+    let config = Config::from_args(&scan_args)?;
+    let rules = Arc::new(RuleSet::load(
+        true,
+        &config.rule_paths,
+        &config.disabled_rules,
+    )?);
+    let detector = Detector::new(rules.clone());
+    let key = fingerprint_key(&config);
+    let ctx = remediation_context(&args.remediation, &config);
+    let mut outcome = scan::run(&config, &detector, &key);
+    remediation::attach(&rules, &mut outcome.findings, &ctx);
+    let top = ctx.top.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut by_path: std::collections::BTreeMap<&str, Vec<&crate::finding::Finding>> =
+        Default::default();
+    for f in outcome.findings.iter().filter(|f| !f.is_suppressed()) {
+        by_path.entry(f.path.as_str()).or_default().push(f);
+    }
+    let mut out = String::new();
+    let mut err = String::new();
+    let mut fixed = 0usize;
+    let mut failed_io = false;
+    for (path, findings) in &by_path {
+        let fs_path = top.join(path);
+        let Some((bytes, text, encoding)) = crate::fix::read_text(&fs_path)
+            .with_context(|| format!("reading {}", fs_path.display()))?
+        else {
+            continue;
+        };
+        let rewrites = crate::fix::plan(
+            &text,
+            &fs_path,
+            findings,
+            args.remediation.client_id.as_deref(),
+        );
+        for r in &rewrites {
+            if let Some(reason) = r.skip_reason(args.force) {
+                err.push_str(&format!(
+                    "keyless: {path}:{}: {}: not fixed: {reason}\n",
+                    r.line, r.rule_id
+                ));
+            }
+        }
+        let (new_text, applied) = crate::fix::apply(&text, &rewrites, args.force);
+        if applied == 0 {
+            continue;
+        }
+        fixed += applied;
+        if args.dry_run {
+            let diff = similar::TextDiff::from_lines(&text, &new_text);
+            let mut shown = diff
+                .unified_diff()
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+                .to_string();
+            // The removed lines hold the secrets: mask them as every report does.
+            for f in findings {
+                let raw = crate::fix::secret_text(&text, f);
+                if !raw.is_empty() && !args.show_secrets {
+                    shown = shown.replace(raw, &f.preview);
+                }
+            }
+            out.push_str(&shown);
+            continue;
+        }
+        let now =
+            std::fs::read(&fs_path).with_context(|| format!("reading {}", fs_path.display()))?;
+        if now != bytes {
+            err.push_str(&format!(
+                "keyless: {path}: changed since it was scanned; not written\n"
+            ));
+            failed_io = true;
+            continue;
+        }
+        write_atomically(&fs_path, &crate::source::encode(&new_text, encoding))?;
+        out.push_str(&format!(
+            "fixed {path}: {applied} finding{}\n",
+            if applied == 1 { "" } else { "s" }
+        ));
+        for r in rewrites.iter().filter(|r| r.applies(args.force)) {
+            out.push_str(&format!("  line {}: {}\n", r.line, r.description));
+            if let Some(f) = findings
+                .iter()
+                .find(|f| f.line == r.line && f.rule_id == r.rule_id)
+            {
+                out.push_str("  before deploying:\n");
+                for step in f
+                    .remediation
+                    .steps
+                    .iter()
+                    .filter(|s| !s.title.starts_with("Use the identity"))
+                {
+                    out.push_str(&format!("    - {}", step.title));
+                    if let Some(c) = step
+                        .commands
+                        .iter()
+                        .find(|c| c.shell != crate::rules::Shell::Text)
+                    {
+                        out.push_str(&format!(": {}", c.text.lines().next().unwrap_or_default()));
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    write_stdout(out.as_bytes())?;
+    // What remains: re-scan what was written (or, in a dry run, subtract what would be fixed).
+    let remaining = if args.dry_run {
+        outcome
+            .findings
+            .iter()
+            .filter(|f| !f.is_suppressed() && config.fails_on(f.severity))
+            .count()
+            .saturating_sub(fixed)
+    } else {
+        let after = scan::run(&config, &detector, &key);
+        after
+            .findings
+            .iter()
+            .filter(|f| !f.is_suppressed() && config.fails_on(f.severity))
+            .count()
+    };
+    err.push_str(&format!(
+        "keyless: {fixed} finding{} {}fixed; {remaining} remain{}\n",
+        if fixed == 1 { "" } else { "s" },
+        if args.dry_run { "would be " } else { "" },
+        if remaining == 1 { "s" } else { "" }
+    ));
+    eprint!("{err}");
+    Ok(if failed_io || !outcome.errors.is_empty() {
+        Outcome::Error
+    } else if remaining > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// `keyless explain`: the guide of a rule, or the rendered remediation of the findings with a fingerprint.

@@ -22,9 +22,29 @@ pub enum Command {
     Rules(RulesCommand),
     /// Install a git pre-commit hook that runs `keyless scan --staged`.
     InstallHook(InstallHookArgs),
+    /// Rewrite the findings that can be rewritten into their identity-based form (checked preconditions).
+    Fix(FixArgs),
     /// Show the whole replacement guide for a rule id, or for a finding's fingerprint (found by scanning
     /// the current folder).
     Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Files or folders to fix (default: the current folder).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Print a unified diff and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also apply rewrites whose preconditions could not be checked (never those that failed).
+    #[arg(long)]
+    pub force: bool,
+    /// Show the secrets in the dry-run diff instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+    #[command(flatten)]
+    pub remediation: RemediationArgs,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod finding;
+pub mod fix;
 pub mod git;
 pub mod gitscan;
 pub mod remediation;

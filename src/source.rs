@@ -142,6 +142,24 @@ fn utf16(bytes: &[u8], big_endian: bool) -> Text<'static> {
     }
 }
 
+/// Encodes `text` back the way `encoding` stored it (a BOM stays, UTF-16 stays UTF-16), for `keyless fix`.
+pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
+    match encoding {
+        Encoding::Utf8 => text.as_bytes().to_vec(),
+        Encoding::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        Encoding::Utf16Le => {
+            let mut out = vec![0xFF, 0xFE];
+            out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            out
+        }
+        Encoding::Utf16Be => {
+            let mut out = vec![0xFE, 0xFF];
+            out.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+            out
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +199,18 @@ mod tests {
             bytes.extend_from_slice(&u.to_be_bytes());
         }
         assert_eq!(text(decode(&bytes)).text, "Password=x");
+    }
+
+    #[test]
+    fn encoding_round_trips() {
+        for bytes in [
+            b"\xEF\xBB\xBFpw=\xC3\xA9".to_vec(),
+            encode("a\r\nb€", Encoding::Utf16Le),
+            encode("a\nb€", Encoding::Utf16Be),
+        ] {
+            let t = text(decode(&bytes));
+            assert_eq!(encode(&t.text, t.encoding), bytes);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod util;
 mod corpus;
 mod diff;
 mod exit_codes;
+mod fix;
 mod history;
 mod hooks;
 mod packs;

@@ -1,0 +1,390 @@
+//! `keyless fix`: rewrites the findings it can into their identity-based form.
+//!
+//! A managed-identity rewrite changes how the application authenticates, so no rewrite preserves
+//! behaviour; each one instead declares preconditions that keyless checks from the project before writing.
+//! A rewrite whose preconditions fail is skipped with the reason; one whose preconditions cannot be checked
+//! is skipped too unless `--force`. Files are written atomically, keeping their permissions, encoding (a BOM
+//! stays, UTF-16 stays UTF-16) and line endings, and a file that changed since it was scanned is refused.
+//!
+//! Rewrites today: ADO.NET connection strings to Azure SQL (`Authentication=Active Directory Managed
+//! Identity`), and an Azure Functions `AzureWebJobsStorage` account-key connection string
+//! (`AzureWebJobsStorage__accountName`).
+
+use crate::finding::{Finding, LineIndex};
+use crate::remediation::target::is_azure_host;
+use crate::source::{self, Decoded};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// The outcome of checking one precondition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    Passed(String),
+    Failed(String),
+    /// The project does not say; `--force` applies the rewrite anyway.
+    Unchecked(String),
+}
+
+/// One rewrite of one finding.
+#[derive(Debug, Clone)]
+pub struct Rewrite {
+    pub line: usize,
+    pub rule_id: String,
+    pub description: String,
+    /// Byte range in the decoded text and what replaces it.
+    pub edit: (Range<usize>, String),
+    pub checks: Vec<Check>,
+}
+
+impl Rewrite {
+    pub fn applies(&self, force: bool) -> bool {
+        self.checks.iter().all(|c| match c {
+            Check::Passed(_) => true,
+            Check::Failed(_) => false,
+            Check::Unchecked(_) => force,
+        })
+    }
+
+    /// Why the rewrite is skipped, if it is.
+    pub fn skip_reason(&self, force: bool) -> Option<String> {
+        let failed: Vec<&str> = self
+            .checks
+            .iter()
+            .filter_map(|c| match c {
+                Check::Failed(m) => Some(m.as_str()),
+                Check::Unchecked(m) if !force => Some(m.as_str()),
+                _ => None,
+            })
+            .collect();
+        (!failed.is_empty()).then(|| failed.join("; "))
+    }
+}
+
+/// Plans the rewrites for the findings of one file. `fs_path` locates the project files the checks read.
+pub fn plan(
+    text: &str,
+    fs_path: &Path,
+    findings: &[&Finding],
+    client_id: Option<&str>,
+) -> Vec<Rewrite> {
+    let lines = LineIndex::new(text);
+    let mut out = Vec::new();
+    for f in findings {
+        let start = offset_of(text, &lines, f.line, f.column);
+        let rewrite = match f.rule_id.as_str() {
+            "azure-sql.connection-string-password" => ado_net(text, start, f, fs_path, client_id),
+            "azure-storage.connection-string-account-key"
+            | "azure-identifiable.storage-account-key" => {
+                functions_storage(text, start, f, fs_path)
+            }
+            _ => None,
+        };
+        out.extend(rewrite);
+    }
+    out
+}
+
+/// Applies the rewrites that `force` allows, skipping any that overlap one already applied.
+pub fn apply(text: &str, rewrites: &[Rewrite], force: bool) -> (String, usize) {
+    let mut edits: Vec<&(Range<usize>, String)> = rewrites
+        .iter()
+        .filter(|r| r.applies(force))
+        .map(|r| &r.edit)
+        .collect();
+    edits.sort_by_key(|e| e.0.start);
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    let mut applied = 0;
+    for (range, replacement) in edits {
+        if range.start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..range.start]);
+        out.push_str(replacement);
+        pos = range.end;
+        applied += 1;
+    }
+    out.push_str(&text[pos..]);
+    (out, applied)
+}
+
+/// The finding's secret as it stands in `text` (for masking it in a diff).
+pub fn secret_text<'t>(text: &'t str, f: &Finding) -> &'t str {
+    let lines = LineIndex::new(text);
+    let start = offset_of(text, &lines, f.line, f.column);
+    let end = offset_of(text, &lines, f.end_line, f.end_column).max(start);
+    &text[start..end]
+}
+
+fn offset_of(text: &str, lines: &LineIndex, line: usize, column: usize) -> usize {
+    let range = lines.line_range(text, line);
+    text[range.start..]
+        .char_indices()
+        .nth(column - 1)
+        .map_or(range.end, |(i, _)| range.start + i)
+}
+
+/// The quoted string (or the rest of the line) around `at`.
+fn enclosing_value(text: &str, at: usize) -> Range<usize> {
+    let lines = LineIndex::new(text);
+    let (line, _) = lines.locate(text, at);
+    let lr = lines.line_range(text, line);
+    let before = &text[lr.start..at];
+    let start = before
+        .rfind(['"', '\''])
+        .map_or(lr.start, |i| lr.start + i + 1);
+    let quote = text[..start]
+        .chars()
+        .last()
+        .filter(|c| *c == '"' || *c == '\'');
+    let end = match quote {
+        Some(q) => text[at..lr.end].find(q).map_or(lr.end, |i| at + i),
+        None => lr.end,
+    };
+    start..end
+}
+
+const USER_KEYS: &[&str] = &["user id", "userid", "uid", "user", "username", "user name"];
+const PASSWORD_KEYS: &[&str] = &["password", "pwd"];
+
+fn ado_net(
+    text: &str,
+    at: usize,
+    f: &Finding,
+    fs_path: &Path,
+    client_id: Option<&str>,
+) -> Option<Rewrite> {
+    let range = enclosing_value(text, at);
+    let value = &text[range.clone()];
+    if value
+        .to_ascii_lowercase()
+        .contains("provider connection string")
+    {
+        return None;
+    }
+    let server = f.captures.get("server")?;
+    let mut checks = vec![if is_azure_host(server) {
+        Check::Passed(format!("{server} is an Azure SQL endpoint"))
+    } else {
+        Check::Failed(format!("{server} is not an Azure SQL endpoint"))
+    }];
+    checks.push(sql_client_check(text, at, fs_path, client_id.is_some()));
+    let trailing = value.trim_end().ends_with(';');
+    let mut parts: Vec<String> = value
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            let key = p
+                .split('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            !USER_KEYS.contains(&key.as_str())
+                && !PASSWORD_KEYS.contains(&key.as_str())
+                && key != "authentication"
+                && key != "persist security info"
+        })
+        .map(str::to_string)
+        .collect();
+    parts.push("Authentication=Active Directory Managed Identity".to_string());
+    if let Some(id) = client_id {
+        parts.push(format!("User Id={id}"));
+    }
+    let mut new = parts.join(";");
+    if trailing {
+        new.push(';');
+    }
+    Some(Rewrite {
+        line: f.line,
+        rule_id: f.rule_id.clone(),
+        description: "SQL authentication → Authentication=Active Directory Managed Identity"
+            .to_string(),
+        edit: (range, new),
+        checks,
+    })
+}
+
+/// Microsoft.Data.SqlClient 2.1 (3.0 for a user-assigned identity by client id) understands the managed
+/// identity keyword; System.Data.SqlClient never does.
+fn sql_client_check(text: &str, at: usize, fs_path: &Path, user_assigned: bool) -> Check {
+    let lines = LineIndex::new(text);
+    let (line, _) = lines.locate(text, at);
+    let this_line = &text[lines.line_range(text, line)];
+    if this_line.contains("providerName=\"System.Data.SqlClient\"") {
+        return Check::Failed(
+            "providerName=\"System.Data.SqlClient\": that provider cannot use Authentication=Active Directory Managed Identity (move to Microsoft.Data.SqlClient)".to_string(),
+        );
+    }
+    let needed = if user_assigned { (3, 0) } else { (2, 1) };
+    for project in project_files(fs_path, |n| {
+        n.ends_with(".csproj") || n.ends_with(".fsproj")
+    }) {
+        let Ok(content) = std::fs::read_to_string(&project) else {
+            continue;
+        };
+        let name = project
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(version) = package_version(&content, "Microsoft.Data.SqlClient") {
+            return if version >= needed {
+                Check::Passed(format!(
+                    "{name} references Microsoft.Data.SqlClient {}.{}",
+                    version.0, version.1
+                ))
+            } else {
+                Check::Failed(format!(
+                    "{name} references Microsoft.Data.SqlClient {}.{}; {}.{} or later is needed",
+                    version.0, version.1, needed.0, needed.1
+                ))
+            };
+        }
+        if content.contains("\"System.Data.SqlClient\"") {
+            return Check::Failed(format!(
+                "{name} references System.Data.SqlClient, which cannot use managed identities"
+            ));
+        }
+    }
+    Check::Unchecked(
+        "no project file says which SQL client library (and version) reads this string".to_string(),
+    )
+}
+
+/// `Include="Name" Version="2.1.4"` → (2, 1).
+fn package_version(project: &str, package: &str) -> Option<(u32, u32)> {
+    let i = project.find(&format!("\"{package}\""))?;
+    let rest = &project[i..project[i..].find('>').map_or(project.len(), |j| i + j)];
+    let v = rest.split("Version=\"").nth(1)?;
+    let mut nums = v
+        .split(['.', '"', '-'])
+        .filter_map(|n| n.parse::<u32>().ok());
+    Some((nums.next()?, nums.next().unwrap_or(0)))
+}
+
+fn functions_storage(text: &str, at: usize, f: &Finding, fs_path: &Path) -> Option<Rewrite> {
+    let lines = LineIndex::new(text);
+    let lr = lines.line_range(text, f.line);
+    let line = &text[lr.clone()];
+    let key_at = line.find("\"AzureWebJobsStorage\"")?;
+    let account = f.captures.get("account")?;
+    let value = enclosing_value(text, at);
+    // The whole `"AzureWebJobsStorage": "<connection string>"` pair is replaced.
+    let pair = lr.start + key_at..value.end + 1;
+    let conn = &text[value];
+    let mut checks = Vec::new();
+    let suffix = conn
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("EndpointSuffix="))
+        .unwrap_or("core.windows.net");
+    checks.push(if suffix == "core.windows.net" {
+        Check::Passed("the account is in the public cloud (AzureWebJobsStorage__accountName needs it)".to_string())
+    } else {
+        Check::Failed(format!(
+            "EndpointSuffix={suffix}: outside the public cloud use AzureWebJobsStorage__blobServiceUri and __queueServiceUri"
+        ))
+    });
+    checks.push(extension_bundle_check(fs_path));
+    Some(Rewrite {
+        line: f.line,
+        rule_id: f.rule_id.clone(),
+        description: "AzureWebJobsStorage account key → AzureWebJobsStorage__accountName"
+            .to_string(),
+        edit: (
+            pair,
+            format!("\"AzureWebJobsStorage__accountName\": \"{account}\""),
+        ),
+        checks,
+    })
+}
+
+/// Identity-based host storage needs extension bundle 3 or later (the Storage extension 5.x).
+fn extension_bundle_check(fs_path: &Path) -> Check {
+    for host in project_files(fs_path, |n| n == "host.json") {
+        let Ok(content) = std::fs::read_to_string(&host) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&content) else {
+            return Check::Unchecked("host.json could not be parsed".to_string());
+        };
+        let Some(version) = json["extensionBundle"]["version"].as_str() else {
+            return Check::Unchecked("host.json names no extension bundle version".to_string());
+        };
+        let major = version
+            .trim_start_matches(['[', '('])
+            .split(['.', ','])
+            .next()
+            .and_then(|m| m.trim().parse::<u32>().ok());
+        return match major {
+            Some(m) if m >= 3 => Check::Passed(format!("host.json uses extension bundle {version}")),
+            Some(_) => Check::Failed(format!(
+                "host.json uses extension bundle {version}; identity-based connections need 3.x or later"
+            )),
+            None => Check::Unchecked(format!("host.json bundle version '{version}' is not understood")),
+        };
+    }
+    Check::Unchecked("no host.json says which extension bundle the function app uses".to_string())
+}
+
+/// Files matching `wanted` in the file's folder and its parents, nearest first.
+fn project_files(fs_path: &Path, wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dir = fs_path.parent();
+    while let Some(d) = dir {
+        let mut here: Vec<PathBuf> = std::fs::read_dir(if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        })
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_some_and(|n| wanted(&n.to_string_lossy())))
+                .collect()
+        })
+        .unwrap_or_default();
+        here.sort();
+        out.extend(here);
+        if d.join(".git").exists() {
+            break;
+        }
+        dir = d.parent();
+    }
+    out
+}
+
+/// Reads and decodes a file for fixing; None for binary files.
+pub fn read_text(path: &Path) -> std::io::Result<Option<(Vec<u8>, String, source::Encoding)>> {
+    let bytes = std::fs::read(path)?;
+    let decoded = match source::decode(&bytes) {
+        Decoded::Binary => None,
+        Decoded::Text(t) => Some((t.text.into_owned(), t.encoding)),
+    };
+    Ok(decoded.map(|(text, enc)| (bytes, text, enc)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_versions_are_read_from_project_files() {
+        let p = r#"<PackageReference Include="Microsoft.Data.SqlClient" Version="5.2.1" />"#;
+        assert_eq!(package_version(p, "Microsoft.Data.SqlClient"), Some((5, 2)));
+        assert_eq!(package_version(p, "Other"), None);
+    }
+
+    #[test]
+    fn overlapping_edits_are_applied_once() {
+        let r = |range: Range<usize>, s: &str| Rewrite {
+            line: 1,
+            rule_id: "x".into(),
+            description: String::new(),
+            edit: (range, s.into()),
+            checks: vec![Check::Passed(String::new())],
+        };
+        let (out, n) = apply("abcdef", &[r(1..3, "X"), r(2..4, "Y"), r(4..5, "Z")], false);
+        assert_eq!((out.as_str(), n), ("aXdZf", 2));
+    }
+}

@@ -1,0 +1,165 @@
+//! `keyless fix`: each case in `fixtures/fix/` has a `before/` tree, the exact bytes expected `after/`
+//! (only the files that change), or an `expected-reason.txt` when nothing may change.
+
+use crate::util::*;
+use std::path::Path;
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.push(
+                    p.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn check_case(name: &str, extra: &[&str]) -> (TempTree, String) {
+    let case = repo_root().join("fixtures/fix").join(name);
+    let t = TempTree::new();
+    copy_dir(&case.join("before"), t.path());
+    let mut args = vec!["fix", "."];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = run(t.keyless().args(&args));
+    assert_ne!(code, 2, "{name}: {stderr}");
+    let after = case.join("after");
+    for f in files(&case.join("before")) {
+        let got = std::fs::read(t.path().join(&f)).unwrap();
+        let want = if after.join(&f).exists() {
+            std::fs::read(after.join(&f)).unwrap()
+        } else {
+            std::fs::read(case.join("before").join(&f)).unwrap()
+        };
+        assert!(
+            got == want,
+            "{name}: {f} differs from the expected bytes\n{}",
+            String::from_utf8_lossy(&got)
+        );
+    }
+    if let Ok(reason) = std::fs::read_to_string(case.join("expected-reason.txt")) {
+        assert!(
+            stderr.contains(reason.trim()),
+            "{name}: reason missing: {stderr}"
+        );
+    }
+    (t, format!("{stdout}{stderr}"))
+}
+
+fn assert_parses(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let text = match keyless::source::decode(&bytes) {
+        keyless::source::Decoded::Text(t) => t.text.into_owned(),
+        keyless::source::Decoded::Binary => panic!("binary"),
+    };
+    if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str::<serde_json::Value>(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    } else {
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
+
+fn rescan_is_clean(t: &TempTree, rel: &str) {
+    let (code, stdout, _) = run(t.keyless().args(["scan", rel, "--format", "json"]));
+    assert_eq!(code, 0, "the fixed finding is still reported: {stdout}");
+}
+
+#[test]
+fn sql_in_appsettings_with_microsoft_data_sqlclient() {
+    let (t, out) = check_case("sql-appsettings", &[]);
+    assert!(
+        out.contains("fixed Orders.Api/appsettings.json: 1 finding"),
+        "{out}"
+    );
+    assert!(
+        out.contains("before deploying:") && out.contains("Rotate"),
+        "{out}"
+    );
+    assert_parses(&t.path().join("Orders.Api/appsettings.json"));
+    rescan_is_clean(&t, "Orders.Api/appsettings.json");
+}
+
+#[test]
+fn utf16_web_config_stays_utf16_with_crlf() {
+    let (t, _) = check_case("sql-web-config-utf16", &[]);
+    assert_parses(&t.path().join("Crm.Web/web.config"));
+    rescan_is_clean(&t, "Crm.Web/web.config");
+}
+
+#[test]
+fn functions_storage_becomes_account_name() {
+    let (t, _) = check_case("functions-storage", &[]);
+    assert_parses(&t.path().join("local.settings.json"));
+    rescan_is_clean(&t, "local.settings.json");
+}
+
+#[test]
+fn failed_preconditions_leave_files_untouched() {
+    check_case("sql-system-data", &[]);
+    check_case("sql-localhost", &[]);
+    // --force never applies a rewrite whose precondition failed.
+    check_case("sql-system-data", &["--force"]);
+}
+
+#[test]
+fn unchecked_preconditions_need_force() {
+    let case = repo_root().join("fixtures/fix/sql-no-project");
+    let t = TempTree::new();
+    copy_dir(&case.join("before"), t.path());
+    let (code, _, stderr) = run(t.keyless().args(["fix", "."]));
+    assert_eq!(code, 1, "the finding remains");
+    assert!(
+        stderr.contains("no project file says which SQL client library"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(t.path().join("settings.json")).unwrap(),
+        std::fs::read(case.join("before/settings.json")).unwrap()
+    );
+    let (code, _, stderr) = run(t.keyless().args(["fix", ".", "--force"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read(t.path().join("settings.json")).unwrap(),
+        std::fs::read(case.join("after/settings.json")).unwrap()
+    );
+}
+
+#[test]
+fn dry_run_prints_a_diff_and_changes_nothing() {
+    let case = repo_root().join("fixtures/fix/sql-appsettings");
+    let t = TempTree::new();
+    copy_dir(&case.join("before"), t.path());
+    let (code, stdout, stderr) = run(t.keyless().args(["fix", ".", "--dry-run"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("--- a/Orders.Api/appsettings.json")
+            && stdout.contains("+    \"OrdersDb\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("-    \"OrdersDb\""),
+        "the diff shows the old line: {stdout}"
+    );
+    assert!(
+        !stdout.contains("Vr8#kQ2!mZ7pLx") && stdout.contains("Vr8…(14)"),
+        "masked: {stdout}"
+    );
+    assert_eq!(
+        std::fs::read(t.path().join("Orders.Api/appsettings.json")).unwrap(),
+        std::fs::read(case.join("before/Orders.Api/appsettings.json")).unwrap()
+    );
+}
