@@ -196,6 +196,7 @@ fn explain(args: &ExplainArgs) -> Result<Outcome> {
                 client_id: args.remediation.client_id.clone(),
             },
             top: None,
+            plan_fixes: false,
         };
         let mut r = rules.remediation_of(rule).clone();
         if rule.after.is_some() {
@@ -231,11 +232,8 @@ fn explain(args: &ExplainArgs) -> Result<Outcome> {
             args.what
         );
     }
-    remediation::attach(
-        &rules,
-        &mut outcome.findings,
-        &remediation_context(&args.remediation, &config),
-    );
+    let rctx = remediation_context(&args.remediation, &config);
+    remediation::attach(&rules, &mut outcome.findings, &rctx);
     for f in &outcome.findings {
         out.push_str(&format!(
             "{}:{}:{}  {}  {}\n  | {}\n\n{}\n\n",
@@ -342,11 +340,9 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         scan::run(&config, &detector, &key)
     };
     let elapsed = started.elapsed();
-    remediation::attach(
-        &rules,
-        &mut outcome.findings,
-        &remediation_context(&args.remediation, &config),
-    );
+    let mut rctx = remediation_context(&args.remediation, &config);
+    rctx.plan_fixes &= diff.is_none() && !args.history;
+    remediation::attach(&rules, &mut outcome.findings, &rctx);
     // Writing a baseline records everything found; applying the old one first would hide part of it.
     let apply_baseline = config
         .baseline
@@ -478,6 +474,8 @@ fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::
             client_id: args.client_id.clone(),
         },
         top: Some(top),
+        // Rewrites are planned from the files on disk, which is what a plain scan read.
+        plan_fixes: !config.staged,
     }
 }
 

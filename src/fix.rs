@@ -60,6 +60,16 @@ impl Rewrite {
     }
 }
 
+/// Whether `keyless fix` knows a rewrite for findings of this rule.
+pub fn can_rewrite(rule_id: &str) -> bool {
+    matches!(
+        rule_id,
+        "azure-sql.connection-string-password"
+            | "azure-storage.connection-string-account-key"
+            | "azure-identifiable.storage-account-key"
+    )
+}
+
 /// Plans the rewrites for the findings of one file. `fs_path` locates the project files the checks read.
 pub fn plan(
     text: &str,

@@ -35,6 +35,8 @@ pub struct Context {
     pub placeholders: Placeholders,
     /// The work tree's top (or the scan root): reported paths are relative to it.
     pub top: Option<PathBuf>,
+    /// Plan `keyless fix` rewrites from the files on disk (only when the findings came from them).
+    pub plan_fixes: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
@@ -56,6 +58,24 @@ pub struct Rendered {
     pub sdk: Option<Sdk>,
     pub notes: Vec<String>,
     pub docs: Vec<String>,
+    /// The rewrite `keyless fix` would make, with its preconditions, where one exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixSuggestion>,
+}
+
+/// A rewrite of the source as a region and its new text (SARIF `fixes`), and whether its preconditions
+/// held.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FixSuggestion {
+    pub description: String,
+    /// True when every precondition was checked and held: `keyless fix` applies it without `--force`.
+    pub safe_to_apply: bool,
+    pub checks: Vec<String>,
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub inserted: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -84,6 +104,7 @@ const HISTORY_NOTE: &str =
 /// Renders the remediation of every finding. Folder listings are cached across findings.
 pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
     let mut neighbours = Neighbours::default();
+    let mut files: BTreeMap<String, Option<String>> = BTreeMap::new();
     for f in findings.iter_mut() {
         let rule = &rules.rules[f.rule_index];
         let mut r = rules.remediation_of(rule).clone();
@@ -92,7 +113,52 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
             r.after_user_assigned = None;
         }
         f.remediation = render(&r, f, ctx, &mut neighbours);
+        if ctx.plan_fixes && crate::fix::can_rewrite(&f.rule_id) {
+            if let Some(top) = &ctx.top {
+                let text = files.entry(f.path.clone()).or_insert_with(|| {
+                    crate::fix::read_text(&top.join(&f.path))
+                        .ok()
+                        .flatten()
+                        .map(|(_, text, _)| text)
+                });
+                if let Some(text) = text {
+                    f.remediation.fix = suggest_fix(text, &top.join(&f.path), f, ctx);
+                }
+            }
+        }
     }
+}
+
+fn suggest_fix(
+    text: &str,
+    fs_path: &std::path::Path,
+    f: &Finding,
+    ctx: &Context,
+) -> Option<FixSuggestion> {
+    let rewrite = crate::fix::plan(text, fs_path, &[f], ctx.placeholders.client_id.as_deref())
+        .into_iter()
+        .next()?;
+    let lines = crate::finding::LineIndex::new(text);
+    let (start_line, start_column) = lines.locate(text, rewrite.edit.0.start);
+    let (end_line, end_column) = lines.locate(text, rewrite.edit.0.end);
+    Some(FixSuggestion {
+        description: rewrite.description.clone(),
+        safe_to_apply: rewrite.applies(false),
+        checks: rewrite
+            .checks
+            .iter()
+            .map(|c| match c {
+                crate::fix::Check::Passed(m) => format!("passed: {m}"),
+                crate::fix::Check::Failed(m) => format!("failed: {m}"),
+                crate::fix::Check::Unchecked(m) => format!("unchecked: {m}"),
+            })
+            .collect(),
+        start_line,
+        start_column,
+        end_line,
+        end_column,
+        inserted: rewrite.edit.1,
+    })
 }
 
 /// The remediation of one finding.

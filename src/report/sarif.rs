@@ -309,6 +309,34 @@ fn result(f: &Finding) -> SarifResult {
         )]))
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
+    result.fixes = f
+        .remediation
+        .fix
+        .as_ref()
+        .filter(|fix| fix.safe_to_apply)
+        .map(|fix| {
+            vec![serde_sarif::sarif::Fix::builder()
+                .description(Message::builder().text(fix.description.clone()).build())
+                .artifact_changes(vec![serde_sarif::sarif::ArtifactChange::builder()
+                    .artifact_location(artifact(&f.path))
+                    .replacements(vec![serde_sarif::sarif::Replacement::builder()
+                        .deleted_region(
+                            Region::builder()
+                                .start_line(fix.start_line as i64)
+                                .start_column(fix.start_column as i64)
+                                .end_line(fix.end_line as i64)
+                                .end_column(fix.end_column as i64)
+                                .build(),
+                        )
+                        .inserted_content(
+                            ArtifactContent::builder()
+                                .text(fix.inserted.clone())
+                                .build(),
+                        )
+                        .build()])
+                    .build()])
+                .build()]
+        });
     result.suppressions = f.suppression.as_ref().map(|s| {
         vec![match s {
             crate::finding::Suppression::Inline { token } => Suppression::builder()

@@ -163,3 +163,44 @@ fn dry_run_prints_a_diff_and_changes_nothing() {
         std::fs::read(case.join("before/Orders.Api/appsettings.json")).unwrap()
     );
 }
+
+#[test]
+fn sarif_carries_the_rewrites_whose_preconditions_hold_and_validates() {
+    let t = TempTree::new();
+    copy_dir(
+        &repo_root().join("fixtures/fix/sql-appsettings/before"),
+        t.path(),
+    );
+    copy_dir(
+        &repo_root().join("fixtures/fix/sql-system-data/before"),
+        &t.path().join("legacy"),
+    );
+    let (_, stdout, _) = run(t.keyless().args(["scan", ".", "--format", "sarif"]));
+    let sarif = json(&stdout);
+    crate::sarif_schema::assert_valid(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let with_fix: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r.get("fixes").is_some())
+        .collect();
+    assert_eq!(
+        with_fix.len(),
+        1,
+        "only the rewrite whose preconditions hold"
+    );
+    let fix = &with_fix[0]["fixes"][0]["artifactChanges"][0];
+    assert_eq!(
+        fix["artifactLocation"]["uri"],
+        "Orders.Api/appsettings.json"
+    );
+    let inserted = fix["replacements"][0]["insertedContent"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        inserted.contains("Authentication=Active Directory Managed Identity")
+            && !inserted.contains("Password")
+    );
+    let (_, stdout, _) = run(t.keyless().args(["scan", "legacy", "--format", "json"]));
+    let checks = json(&stdout)["findings"][0]["remediation"]["fix"]["checks"].to_string();
+    assert!(checks.contains("failed: providerName"), "{checks}");
+}
