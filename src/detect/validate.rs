@@ -87,7 +87,7 @@ pub fn validate(rule: &Rule, secret: &str) -> Result<(), Rejection> {
             return Err(Rejection::LowEntropy);
         }
     }
-    if rule.allow.iter().any(|re| re.is_match(secret)) {
+    if rule.allow().iter().any(|re| re.is_match(secret)) {
         return Err(Rejection::Allowed);
     }
     match &rule.checksum {

@@ -158,7 +158,9 @@ pub struct Rule {
     pub min_entropy: Option<f64>,
     pub min_length: Option<usize>,
     pub paths: Option<GlobSet>,
-    pub allow: Vec<Regex>,
+    /// Allow patterns as written; compiled on first use (see [`Rule::allow`]).
+    pub allow_sources: Vec<String>,
+    allow: OnceLock<Vec<Regex>>,
     pub checksum: Option<Checksum>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
@@ -184,13 +186,34 @@ impl Rule {
         })
     }
 
-    /// Compiles the regex now and reports a failure instead of panicking later.
+    /// The compiled allow patterns, built on first use like the regex.
+    pub fn allow(&self) -> &[Regex] {
+        self.allow.get_or_init(|| {
+            self.allow_sources
+                .iter()
+                .map(|a| {
+                    Regex::new(a).unwrap_or_else(|e| {
+                        panic!("rule {} allow pattern failed to compile: {e}", self.id)
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Compiles the regex and allow patterns now and reports a failure instead of panicking later.
     pub fn try_compile(&self) -> Result<(), String> {
-        if self.regex.get().is_some() {
-            return Ok(());
+        if self.regex.get().is_none() {
+            let re = Regex::new(&self.regex_source).map_err(|e| e.to_string())?;
+            let _ = self.regex.set(re);
         }
-        let re = Regex::new(&self.regex_source).map_err(|e| e.to_string())?;
-        let _ = self.regex.set(re);
+        if self.allow.get().is_none() {
+            let allow = self
+                .allow_sources
+                .iter()
+                .map(|a| Regex::new(a).map_err(|e| format!("allow pattern '{a}': {e}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let _ = self.allow.set(allow);
+        }
         Ok(())
     }
 
@@ -384,11 +407,11 @@ fn compile_rule(
         }
         Some(builder.build().map_err(|e| at("paths")(e.to_string()))?)
     };
-    let allow = r
-        .allow
-        .iter()
-        .map(|a| Regex::new(a).map_err(|e| at("allow")(format!("allow pattern '{a}': {e}"))))
-        .collect::<Result<Vec<_>, _>>()?;
+    for a in &r.allow {
+        regex_syntax::ast::parse::Parser::new()
+            .parse(a)
+            .map_err(|e| at("allow")(format!("allow pattern '{a}': {e}")))?;
+    }
     let checksum = match r.checksum.as_deref() {
         None if r.checksum_seeds.is_empty() => None,
         None => {
@@ -434,7 +457,8 @@ fn compile_rule(
         min_entropy: r.min_entropy,
         min_length: r.min_length,
         paths,
-        allow,
+        allow_sources: r.allow.clone(),
+        allow: OnceLock::new(),
         checksum,
         examples: r.examples.clone(),
         negative_examples: r.negative_examples.clone(),
