@@ -9,6 +9,7 @@ mod exit_codes;
 mod fix;
 mod history;
 mod hooks;
+mod json_schema;
 mod packs;
 mod remediation;
 mod reports;
