@@ -186,6 +186,7 @@ pub fn render(
     };
     let key_name = f.captures.get("key_name").cloned();
     let secret_name = key_vault_secret_name(key_name.as_deref().unwrap_or(&f.rule_id));
+    names.insert("secret_name".to_string(), secret_name.clone());
     let mut out = Rendered {
         kind,
         target: Some(target),

@@ -85,6 +85,31 @@ pub fn check(rules: Arc<RuleSet>) -> Vec<CheckFailure> {
         if r.guide.is_empty() {
             missing.push("a guide");
         }
+        if r.kind == super::RemediationKind::ManagedIdentity && !every_rule_borrows(&rules, pack) {
+            let pack_rules: Vec<&super::Rule> = rules
+                .rules
+                .iter()
+                .filter(|rule| std::ptr::eq(rules.pack_of(rule), pack))
+                .collect();
+            let borrows =
+                |rule: &&super::Rule| rule.remediation != super::RemediationSource::Pack(rule.pack);
+            let own: Vec<&&super::Rule> = pack_rules.iter().filter(|rule| !borrows(rule)).collect();
+            if r.after.is_none() && own.iter().any(|rule| rule.after.is_none()) {
+                missing.push("the identity-based form (`after`, on the pack or every rule)");
+            }
+            if r.role.is_none() && r.grant.is_empty() {
+                missing.push("a grant (`role` or `grant`)");
+            }
+            if r.harden.is_empty() {
+                missing.push("a hardening step (`harden`)");
+            }
+            let only_info = own
+                .iter()
+                .all(|rule| rule.severity == crate::severity::Severity::Info);
+            if r.rotate.is_empty() && !only_info && !own.is_empty() {
+                missing.push("a rotation step (`rotate`)");
+            }
+        }
         if !missing.is_empty() {
             failures.push(CheckFailure {
                 file: pack.file.clone(),
@@ -95,6 +120,17 @@ pub fn check(rules: Arc<RuleSet>) -> Vec<CheckFailure> {
         }
     }
     failures
+}
+
+/// A pack whose rules all use another pack's remediation (`remediation = "..."`) has no own data to check.
+fn every_rule_borrows(rules: &RuleSet, pack: &super::Pack) -> bool {
+    let mut own = rules
+        .rules
+        .iter()
+        .filter(|rule| std::ptr::eq(rules.pack_of(rule), pack))
+        .peekable();
+    own.peek().is_some()
+        && own.all(|rule| rule.remediation != super::RemediationSource::Pack(rule.pack))
 }
 
 fn shorten(s: &str) -> String {
