@@ -175,3 +175,55 @@ fn explain_prints_a_rules_guide_and_a_findings_steps() {
     let (code, _, stderr) = run(t.keyless().args(["explain", "no-such.rule"]));
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// One fixture per service in `fixtures/remediation/`: the rendered replacement in text, JSON and SARIF is
+/// snapshotted, and no template name is left unrendered.
+#[test]
+fn rendered_remediation_per_service_snapshots() {
+    let dir = repo_root().join("fixtures/remediation");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20, "{names:?}");
+    let leftover = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
+    for name in names {
+        let t = TempTree::new();
+        std::fs::copy(dir.join(&name), t.path().join(&name)).unwrap();
+        let (_, text, _) = run(t.keyless().args(["scan", &name]));
+        let (_, json_out, _) = run(t.keyless().args(["scan", &name, "--format", "json"]));
+        let (_, sarif_out, _) = run(t.keyless().args(["scan", &name, "--format", "sarif"]));
+        let report = json(&json_out);
+        let remediations: Vec<&serde_json::Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| &f["remediation"])
+            .collect();
+        assert!(!remediations.is_empty(), "{name}: no finding");
+        let rendered = serde_json::to_string_pretty(&remediations).unwrap();
+        assert!(
+            !leftover.is_match(&rendered),
+            "{name}: unrendered template name in {rendered}"
+        );
+        let sarif = json(&sarif_out);
+        let results: Vec<serde_json::Value> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "ruleId": r["ruleId"],
+                    "message": r["message"]["text"],
+                    "remediation": r["properties"]["remediation"],
+                })
+            })
+            .collect();
+        let snapshot = format!(
+            "--- text\n{text}--- json remediation\n{rendered}\n--- sarif results\n{}\n",
+            serde_json::to_string_pretty(&results).unwrap()
+        );
+        insta::assert_snapshot!(format!("remediation_{}", name.replace('.', "_")), snapshot);
+    }
+}
