@@ -21,6 +21,63 @@ pub fn views(text: &str, out: &mut Vec<View>) {
     if is_kubernetes_secret(text) {
         kubernetes_secret_data(text, out);
     }
+    if text.contains("\\u00") || text.contains("\\:") || text.contains("\\=") {
+        escaped_lines(text, out);
+    }
+}
+
+/// Lines whose punctuation is escaped: `\u002B` from System.Text.Json, `jdbc\:sqlserver\://...;password\=`
+/// from Java properties files. A rule's regex expects the plain characters, so the line is presented
+/// unescaped; a finding in it is reported at the line.
+fn escaped_lines(text: &str, out: &mut Vec<View>) {
+    let mut offset = 0;
+    for raw_line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw_line.len();
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        if line.len() > 16 * 1024
+            || !(line.contains("\\u00") || line.contains("\\:") || line.contains("\\="))
+        {
+            continue;
+        }
+        let plain = unescape_punctuation(line);
+        if plain != line {
+            out.push(View {
+                text: plain,
+                origin: start..start + line.len(),
+            });
+        }
+    }
+}
+
+fn unescape_punctuation(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(hex) = after.strip_prefix('u').and_then(|h| h.get(..4)) {
+            if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                if !c.is_control() && c != '"' && c != '\\' {
+                    out.push(c);
+                    rest = &after[5..];
+                    continue;
+                }
+            }
+        }
+        match after.chars().next() {
+            Some(c @ (':' | '=')) => {
+                out.push(c);
+                rest = &after[1..];
+            }
+            _ => {
+                out.push('\\');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_kubernetes_secret(text: &str) -> bool {
@@ -117,6 +174,20 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].text, "DB_PASSWORD: Sup3rS3cret!");
         assert_eq!(&text[out[0].origin.clone()], "U3VwM3JTM2NyZXQh");
+    }
+
+    #[test]
+    fn escaped_punctuation_is_presented_plain() {
+        let text = "a=1\n  \"AccountKey\": \"ab\\u002Bcd\\u003D\"\nurl=jdbc\\:sqlserver\\://h;password\\=x\n";
+        let mut out = Vec::new();
+        views(text, &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].text, "  \"AccountKey\": \"ab+cd=\"");
+        assert_eq!(
+            &text[out[0].origin.clone()],
+            "  \"AccountKey\": \"ab\\u002Bcd\\u003D\""
+        );
+        assert_eq!(out[1].text, "url=jdbc:sqlserver://h;password=x");
     }
 
     #[test]

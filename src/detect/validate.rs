@@ -121,6 +121,22 @@ pub fn is_placeholder(value: &str) -> bool {
     if is_mostly_filler(v) {
         return true;
     }
+    // Release-pipeline token placeholders: __SqlAdminPassword__ (replace-tokens, Octopus).
+    if v.len() > 4
+        && v.starts_with("__")
+        && v.ends_with("__")
+        && is_identifier_path(&v[2..v.len() - 2])
+    {
+        return true;
+    }
+    // Stored password hashes are not the password: PostgreSQL md5/SCRAM, bcrypt, LDAP {SSHA}, crypt(3).
+    if is_password_hash(v) {
+        return true;
+    }
+    // Grafana's $__env{VAR} / $__file{path} and similar provider references.
+    if v.starts_with("$__") && v.contains('{') {
+        return true;
+    }
     // Interpolation and reference syntaxes: ${VAR}, $(VAR), #{VAR}#, {{ ... }}, %VAR%, $VAR.
     if v.contains("${") || v.contains("$(") || v.contains("#{") || v.contains("{{") {
         return true;
@@ -204,6 +220,26 @@ fn is_mostly_filler(v: &str) -> bool {
         }
     }
     best_run >= 8 && filler * 2 >= total
+}
+
+fn is_password_hash(v: &str) -> bool {
+    let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+    (v.len() == 35 && v.starts_with("md5") && hex(&v[3..], 32))
+        || v.starts_with("SCRAM-SHA-256$")
+        || ((v.starts_with("$2a$") || v.starts_with("$2b$") || v.starts_with("$2y$"))
+            && v.len() == 60)
+        || ((v.starts_with("$5$") || v.starts_with("$6$") || v.starts_with("$argon2"))
+            && v.len() > 40)
+        || [
+            "{SSHA}",
+            "{SHA}",
+            "{SSHA256}",
+            "{SSHA512}",
+            "{CRYPT}",
+            "{PBKDF2}",
+        ]
+        .iter()
+        .any(|p| v.starts_with(p))
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -386,6 +422,11 @@ mod tests {
             "your-storage-key-here",
             "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "sk_live_000000000000000000000000",
+            "__SqlAdminPassword__",
+            "$__env{GF_DB_PASSWORD}",
+            "md59f86d081884c7d659a2feaa0c55ad015",
+            "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy",
+            "$2b$12$KIXQJ9jQ7sQ9Y0m1Z2Jk3eGQm1aB2cD3eF4gH5iJ6kL7mN8oP9qR.",
         ] {
             assert!(is_placeholder(v), "{v:?} should be a placeholder");
         }

@@ -70,6 +70,15 @@ impl RuleSet {
                 );
             }
         }
+        // Built-in regexes are compiled lazily (the test suite compiles them all); a user's pack is compiled
+        // now, so a regex over the size limit is a load error rather than a failure in the middle of a scan.
+        if !is_builtin {
+            for rule in &rules {
+                rule.try_compile().map_err(|e| {
+                    anyhow::anyhow!("{}:{}: rule {}: {e}", rule.file, rule.line, rule.id)
+                })?;
+            }
+        }
         self.packs.push(pack);
         self.rules.extend(rules);
         Ok(())
