@@ -74,6 +74,14 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
         else {
             continue;
         };
+        // A file that decoding changed (invalid UTF-8, a lone UTF-16 surrogate) cannot be written back
+        // without changing bytes keyless never meant to touch.
+        if crate::source::encode(&text, encoding) != bytes {
+            err.push_str(&format!(
+                "keyless: {path}: not valid UTF-8 or UTF-16 throughout; not rewritten\n"
+            ));
+            continue;
+        }
         let rewrites = crate::fix::plan(
             &text,
             &fs_path,
@@ -92,6 +100,15 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
         if applied == 0 {
             continue;
         }
+        if path.ends_with(".json")
+            && serde_json::from_str::<serde_json::Value>(&text).is_ok()
+            && serde_json::from_str::<serde_json::Value>(&new_text).is_err()
+        {
+            err.push_str(&format!(
+                "keyless: {path}: the rewrite would not parse as JSON; not rewritten\n"
+            ));
+            continue;
+        }
         fixed += applied;
         if args.dry_run {
             let diff = similar::TextDiff::from_lines(&text, &new_text);
@@ -100,7 +117,8 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
                 .header(&format!("a/{path}"), &format!("b/{path}"))
                 .to_string();
             // The removed lines hold the secrets: mask them as every report does.
-            for f in findings {
+            // Every secret of the file, suppressed ones included, may stand in a context line.
+            for f in outcome.findings.iter().filter(|f| f.path == *path) {
                 let raw = crate::fix::secret_text(&text, f);
                 if !raw.is_empty() && !args.show_secrets {
                     shown = shown.replace(raw, &f.preview);
@@ -374,7 +392,8 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         };
         let stale = baseline.apply(&mut outcome.findings, &outcome.scanned);
         outcome.recount();
-        if !stale.is_empty() && diff.is_none() {
+        // --staged and --diff see only what changed, so an entry they did not meet is not stale.
+        if !stale.is_empty() && diff.is_none() && !config.staged {
             if config.update_baseline {
                 write_atomically(path, baseline.without(&stale).to_json().as_bytes())?;
                 notes.push(format!(
@@ -394,6 +413,11 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
                 }
             }
         }
+    }
+    if config.write_baseline.is_some() && (config.staged || diff.is_some() || args.history) {
+        anyhow::bail!(
+            "--write-baseline needs a scan of the files (not --staged, --diff or --history)"
+        );
     }
     if let Some(path) = &config.write_baseline {
         let baseline = Baseline::from_findings(&outcome.findings);
@@ -500,8 +524,14 @@ fn fingerprint_key(config: &Config) -> FingerprintKey {
             }
         })
         .unwrap_or_else(|| PathBuf::from("."));
-    git::worktree_top(&dir)
-        .and_then(|top| git::first_commit(&top))
+    let top = git::worktree_top(&dir);
+    if top.as_deref().is_some_and(git::is_shallow) {
+        // The first commit of a shallow clone is its boundary, which moves with every fetch.
+        eprintln!(
+            "keyless: warning: shallow clone: fingerprints are keyed by the clone's boundary commit and change as it moves; set --fingerprint-key (or KEYLESS_FINGERPRINT_KEY) in CI"
+        );
+    }
+    top.and_then(|top| git::first_commit(&top))
         .map(|id| FingerprintKey::from_seed(&format!("git:{id}")))
         .unwrap_or_else(|| FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED))
 }

@@ -205,6 +205,7 @@ pub fn masked_line(
     focus: &std::ops::Range<usize>,
 ) -> String {
     let mut out = String::new();
+    let mut out_chars = 0;
     let mut focus_chars = (0, 0);
     let mut pos = line.start;
     let mut sorted: Vec<&(std::ops::Range<usize>, String)> = masks
@@ -217,11 +218,14 @@ pub fn masked_line(
         if start < pos {
             continue;
         }
-        out.push_str(&text[pos..start]);
-        let before = out.chars().count();
+        let gap = &text[pos..start];
+        out.push_str(gap);
+        out_chars += gap.chars().count();
+        let before = out_chars;
         out.push_str(pv);
+        out_chars += pv.chars().count();
         if range == focus {
-            focus_chars = (before, out.chars().count());
+            focus_chars = (before, out_chars);
         }
         pos = range.end.min(line.end).max(start);
     }

@@ -4,7 +4,9 @@
 //! behaviour; each one instead declares preconditions that keyless checks from the project before writing.
 //! A rewrite whose preconditions fail is skipped with the reason; one whose preconditions cannot be checked
 //! is skipped too unless `--force`. Files are written atomically, keeping their permissions, encoding (a BOM
-//! stays, UTF-16 stays UTF-16) and line endings, and a file that changed since it was scanned is refused.
+//! stays, UTF-16 stays UTF-16) and line endings. A rewrite is planned only where the finding's secret is
+//! still in place (its preview matches), and a file that changes between planning and writing, or that
+//! does not decode losslessly, is refused.
 //!
 //! Rewrites today: ADO.NET connection strings to Azure SQL (`Authentication=Active Directory Managed
 //! Identity`), and an Azure Functions `AzureWebJobsStorage` account-key connection string
@@ -78,9 +80,21 @@ pub fn plan(
     client_id: Option<&str>,
 ) -> Vec<Rewrite> {
     let lines = LineIndex::new(text);
+    let line_count = text.split('\n').count();
     let mut out = Vec::new();
     for f in findings {
+        // The text must still be what was scanned: the finding's lines exist and its secret is in place.
+        if f.line == 0 || f.end_line > line_count || f.end_line < f.line {
+            continue;
+        }
         let start = offset_of(text, &lines, f.line, f.column);
+        let end = offset_of(text, &lines, f.end_line, f.end_column);
+        if end < start
+            || crate::finding::preview(&crate::detect::validate::normalize(&text[start..end]))
+                != f.preview
+        {
+            continue;
+        }
         let rewrite = match f.rule_id.as_str() {
             "azure-sql.connection-string-password" => ado_net(text, start, f, fs_path, client_id),
             "azure-storage.connection-string-account-key"
@@ -106,7 +120,7 @@ pub fn apply(text: &str, rewrites: &[Rewrite], force: bool) -> (String, usize) {
     let mut pos = 0;
     let mut applied = 0;
     for (range, replacement) in edits {
-        if range.start < pos {
+        if range.start < pos || range.start > range.end || range.end > text.len() {
             continue;
         }
         out.push_str(&text[pos..range.start]);
@@ -120,6 +134,9 @@ pub fn apply(text: &str, rewrites: &[Rewrite], force: bool) -> (String, usize) {
 
 /// The finding's secret as it stands in `text` (for masking it in a diff).
 pub fn secret_text<'t>(text: &'t str, f: &Finding) -> &'t str {
+    if f.line == 0 || f.end_line > text.split('\n').count() {
+        return "";
+    }
     let lines = LineIndex::new(text);
     let start = offset_of(text, &lines, f.line, f.column);
     let end = offset_of(text, &lines, f.end_line, f.end_column).max(start);
@@ -134,24 +151,17 @@ fn offset_of(text: &str, lines: &LineIndex, line: usize, column: usize) -> usize
         .map_or(range.end, |(i, _)| range.start + i)
 }
 
-/// The quoted string (or the rest of the line) around `at`.
-fn enclosing_value(text: &str, at: usize) -> Range<usize> {
+/// The quoted string around `at`, when the line has an opening and a closing quote around it.
+fn enclosing_value(text: &str, at: usize) -> Option<Range<usize>> {
     let lines = LineIndex::new(text);
     let (line, _) = lines.locate(text, at);
     let lr = lines.line_range(text, line);
     let before = &text[lr.start..at];
-    let start = before
-        .rfind(['"', '\''])
-        .map_or(lr.start, |i| lr.start + i + 1);
-    let quote = text[..start]
-        .chars()
-        .last()
-        .filter(|c| *c == '"' || *c == '\'');
-    let end = match quote {
-        Some(q) => text[at..lr.end].find(q).map_or(lr.end, |i| at + i),
-        None => lr.end,
-    };
-    start..end
+    let open = before.rfind(['"', '\''])?;
+    let quote = before[open..].chars().next()?;
+    let start = lr.start + open + 1;
+    let end = at + text[at..lr.end].find(quote)?;
+    Some(start..end)
 }
 
 const USER_KEYS: &[&str] = &["user id", "userid", "uid", "user", "username", "user name"];
@@ -164,11 +174,15 @@ fn ado_net(
     fs_path: &Path,
     client_id: Option<&str>,
 ) -> Option<Rewrite> {
-    let range = enclosing_value(text, at);
+    let range = enclosing_value(text, at)?;
     let value = &text[range.clone()];
+    // Only a plain quoted value is rewritten: not Entity Framework's nested string, not XML element text
+    // (tags on the line), not ODBC {braced} or JSON-escaped quotes, whose parsing this does not do.
     if value
         .to_ascii_lowercase()
         .contains("provider connection string")
+        || value.contains(['<', '>', '{', '}'])
+        || value.contains("\\\"")
     {
         return None;
     }
@@ -277,11 +291,18 @@ fn functions_storage(text: &str, at: usize, f: &Finding, fs_path: &Path) -> Opti
     let lines = LineIndex::new(text);
     let lr = lines.line_range(text, f.line);
     let line = &text[lr.clone()];
-    let key_at = line.find("\"AzureWebJobsStorage\"")?;
+    const KEY: &str = "\"AzureWebJobsStorage\"";
+    let key_at = lr.start + line.find(KEY)?;
     let account = f.captures.get("account")?;
-    let value = enclosing_value(text, at);
+    let value = enclosing_value(text, at)?;
+    // The value must be the key's own: `"AzureWebJobsStorage": "<value>"` with only a colon between.
+    if key_at >= at
+        || text[key_at + KEY.len()..value.start].replace(char::is_whitespace, "") != ":\""
+    {
+        return None;
+    }
     // The whole `"AzureWebJobsStorage": "<connection string>"` pair is replaced.
-    let pair = lr.start + key_at..value.end + 1;
+    let pair = key_at..value.end + 1;
     let conn = &text[value];
     let mut checks = Vec::new();
     let suffix = conn

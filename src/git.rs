@@ -1,8 +1,9 @@
-//! What the scanner needs to know about git today: where a work tree's top is (reported paths are relative
-//! to it) and the repository's first commit (the default fingerprint key is derived from it).
+//! Everything keyless asks of git: where a work tree's top is (reported paths are relative to it), the
+//! first commit (the default fingerprint key), and the plumbing behind `--staged`, `--diff` and
+//! `--history` (staged changes, merge-bases, commit ranges, blobs).
 //!
 //! The top is found by looking for `.git` upward, without running git, so a plain scan works on a machine
-//! without git. The first commit needs git's object database, so it asks the `git` command line.
+//! without git. The rest runs the `git` command line with NUL-separated output where paths are involved.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +22,13 @@ pub fn worktree_top(dir: &Path) -> Option<PathBuf> {
             return None;
         }
     }
+}
+
+/// Whether the repository at `top` is a shallow clone.
+pub fn is_shallow(top: &Path) -> bool {
+    git_output(top, &["rev-parse", "--is-shallow-repository"], None)
+        .map(|o| String::from_utf8_lossy(&o).trim() == "true")
+        .unwrap_or(false)
 }
 
 /// The id of the repository's first commit reachable from HEAD (the smallest id if history has several
@@ -63,7 +71,20 @@ pub struct StagedChange {
     pub before: Option<String>,
 }
 
+#[cfg(test)]
 const NULL_OID: &str = "0000000000000000000000000000000000000000";
+
+/// The all-zero id git prints for "no object", in SHA-1 and SHA-256 repositories alike.
+fn is_null(oid: &str) -> bool {
+    oid.bytes().all(|b| b == b'0')
+}
+
+/// The id of the empty tree in this repository's hash (SHA-1 or SHA-256).
+fn empty_tree(top: &Path) -> String {
+    git_output(top, &["hash-object", "-t", "tree", "--stdin"], Some(b""))
+        .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+        .unwrap_or_else(|_| EMPTY_TREE.to_string())
+}
 
 /// Runs git in `top` and returns its standard output, or an error that quotes git's message.
 fn git_output(top: &Path, args: &[&str], stdin: Option<&[u8]>) -> anyhow::Result<Vec<u8>> {
@@ -103,7 +124,8 @@ fn git_output(top: &Path, args: &[&str], stdin: Option<&[u8]>) -> anyhow::Result
 /// modifications, renames and copies. Deletions and submodules are left out.
 pub fn staged_changes(top: &Path) -> anyhow::Result<Vec<StagedChange>> {
     let has_head = git_output(top, &["rev-parse", "--verify", "-q", "HEAD"], None).is_ok();
-    let base = if has_head { "HEAD" } else { EMPTY_TREE };
+    let empty = empty_tree(top);
+    let base = if has_head { "HEAD" } else { empty.as_str() };
     let raw = git_output(
         top,
         &[
@@ -143,13 +165,13 @@ fn parse_raw_diff(raw: &[u8]) -> anyhow::Result<Vec<StagedChange>> {
             first
         };
         let Some(path) = path else { break };
-        if kind == 'D' || new_mode == "160000" || new_oid == NULL_OID {
+        if kind == 'D' || new_mode == "160000" || is_null(new_oid) {
             continue;
         }
         changes.push(StagedChange {
             path,
             blob: new_oid.to_string(),
-            before: (old_oid != NULL_OID).then(|| old_oid.to_string()),
+            before: (!is_null(old_oid)).then(|| old_oid.to_string()),
         });
     }
     Ok(changes)
@@ -188,9 +210,7 @@ pub fn read_blobs(top: &Path, oids: &[&str]) -> anyhow::Result<Vec<Vec<u8>>> {
 
 /// `merge-base(base, HEAD)`, with errors that say what to do in CI.
 pub fn merge_base(top: &Path, base: &str) -> anyhow::Result<String> {
-    let shallow = git_output(top, &["rev-parse", "--is-shallow-repository"], None)
-        .map(|o| String::from_utf8_lossy(&o).trim() == "true")
-        .unwrap_or(false);
+    let shallow = is_shallow(top);
     let fetch_hint = "fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)";
     let spec = format!("{base}^{{commit}}");
     if git_output(top, &["rev-parse", "--verify", "-q", &spec], None).is_err() {
@@ -229,6 +249,7 @@ pub fn changes_between(top: &Path, from: &str, to: &str) -> anyhow::Result<Vec<S
 /// Commits reachable from HEAD but not from `base`, oldest first, each with its first parent (or the
 /// empty tree for a root commit).
 pub fn commits_since(top: &Path, base: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let empty = empty_tree(top);
     let out = git_output(
         top,
         &[
@@ -244,7 +265,7 @@ pub fn commits_since(top: &Path, base: &str) -> anyhow::Result<Vec<(String, Stri
         .filter_map(|l| {
             let mut ids = l.split_whitespace();
             let commit = ids.next()?.to_string();
-            let parent = ids.next().unwrap_or(EMPTY_TREE).to_string();
+            let parent = ids.next().map_or_else(|| empty.clone(), str::to_string);
             Some((commit, parent))
         })
         .collect())
@@ -265,9 +286,7 @@ pub const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 /// Refuses a shallow or partial clone, whose history is incomplete.
 pub fn require_full_history(top: &Path, what: &str) -> anyhow::Result<()> {
-    let shallow = git_output(top, &["rev-parse", "--is-shallow-repository"], None)
-        .map(|o| String::from_utf8_lossy(&o).trim() == "true")
-        .unwrap_or(false);
+    let shallow = is_shallow(top);
     let partial = git_output(top, &["config", "--get", "extensions.partialclone"], None).is_ok();
     if shallow || partial {
         anyhow::bail!(

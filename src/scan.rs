@@ -257,6 +257,17 @@ impl<'a> FileScanner<'a> {
             .iter()
             .map(|c| (c.secret.clone(), finding::preview(&c.normalized)))
             .collect();
+        // The masks touching each line, so a line with thousands of secrets (minified JSON) is not
+        // re-filtered for every one of them.
+        let mut masks_by_line: BTreeMap<usize, Vec<(std::ops::Range<usize>, String)>> =
+            BTreeMap::new();
+        for m in &masks {
+            let first = lines.locate(src, m.0.start).0;
+            let last = lines.locate(src, m.0.end).0;
+            for l in first..=last {
+                masks_by_line.entry(l).or_default().push(m.clone());
+            }
+        }
         candidates
             .into_iter()
             .zip(&masks)
@@ -288,7 +299,7 @@ impl<'a> FileScanner<'a> {
                     snippet: finding::masked_line(
                         src,
                         lines.line_range(src, line),
-                        &masks,
+                        masks_by_line.get(&line).map_or(&[][..], Vec::as_slice),
                         &c.secret,
                     ),
                     // Rendered after the scan, once per finding (see `remediation::attach`).

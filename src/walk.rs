@@ -83,7 +83,9 @@ pub fn reported_name(path: &Path) -> Result<(String, bool), String> {
 }
 
 fn resolve(path: &Path) -> Result<Root, String> {
-    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    // A path named on the command line is followed even when it is a symlink (as ripgrep does); links
+    // met during the walk are not.
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     let is_dir = meta.is_dir();
     let display = if is_dir {
         match git::worktree_top(path) {
@@ -113,7 +115,15 @@ where
     F: Fn() -> V + Sync,
     V: FnMut(Visit) + Send,
 {
-    let mut builder = WalkBuilder::new(&root.path);
+    let walk_root =
+        if std::fs::symlink_metadata(&root.path).is_ok_and(|m| m.file_type().is_symlink()) {
+            root.path
+                .canonicalize()
+                .unwrap_or_else(|_| root.path.clone())
+        } else {
+            root.path.clone()
+        };
+    let mut builder = WalkBuilder::new(&walk_root);
     builder
         .standard_filters(config.respect_ignore)
         .hidden(false)
@@ -121,7 +131,7 @@ where
         .require_git(true)
         .follow_links(false)
         .threads(config.threads);
-    let root_path = root.path.clone();
+    let root_path = walk_root.clone();
     let base = root.display.clone();
     let exclude = &config.exclude;
     // filter_entry needs 'static, so excludes are matched in the visitor (which can still prune a folder);
@@ -140,7 +150,7 @@ where
                         .unwrap_or_else(|| base.clone());
                     visit(Visit::Error {
                         display,
-                        message: err.to_string(),
+                        message: error_message(&err),
                     });
                     return WalkState::Continue;
                 }
@@ -221,7 +231,7 @@ fn classify_file(config: &Config, root: &Root) -> Option<Visit> {
         return None;
     }
     let display = root.display.clone();
-    let meta = match std::fs::symlink_metadata(&root.path) {
+    let meta = match std::fs::metadata(&root.path) {
         Ok(m) => m,
         Err(e) => {
             return Some(Visit::Error {
@@ -252,6 +262,15 @@ fn classify_file(config: &Config, root: &Root) -> Option<Visit> {
             display,
         }
     })
+}
+
+/// The error without the absolute path that ignore's errors carry (the report names the file already).
+fn error_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. } => error_message(err),
+        ignore::Error::WithDepth { err, .. } => error_message(err),
+        other => other.to_string(),
+    }
 }
 
 fn err_path(err: &ignore::Error) -> Option<&Path> {

@@ -1,7 +1,7 @@
 //! Turning a scan outcome into bytes: text for people, JSON for tools, SARIF for code-scanning services.
 //!
-//! Reports receive findings that already hold only masked previews and fingerprints (see `finding.rs`), so
-//! no format can leak a secret unless `--show-secrets` put it there.
+//! Reports receive findings that already hold only masked previews, masked lines and fingerprints (see
+//! `finding.rs`); a full secret reaches a report only when `--show-secrets` put it there.
 
 pub mod human;
 pub mod json;

@@ -181,7 +181,7 @@ impl Rule {
     /// fail on a pathological size, which `keyless rules check` and the test suite would already have shown.
     pub fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
-            Regex::new(&self.regex_source)
+            Regex::new(&crlf_mode(&self.regex_source))
                 .unwrap_or_else(|e| panic!("rule {} regex failed to compile: {e}", self.id))
         })
     }
@@ -203,7 +203,7 @@ impl Rule {
     /// Compiles the regex and allow patterns now and reports a failure instead of panicking later.
     pub fn try_compile(&self) -> Result<(), String> {
         if self.regex.get().is_none() {
-            let re = Regex::new(&self.regex_source).map_err(|e| e.to_string())?;
+            let re = Regex::new(&crlf_mode(&self.regex_source)).map_err(|e| e.to_string())?;
             let _ = self.regex.set(re);
         }
         if self.allow.get().is_none() {
@@ -469,6 +469,12 @@ fn compile_rule(
         file: file.to_string(),
         line,
     })
+}
+
+/// Rules are compiled in CRLF mode, so `^` and `$` treat a lone CR as a line end, as the line index and
+/// the windows do: a file saved with old Mac line endings still matches line-anchored rules.
+fn crlf_mode(source: &str) -> String {
+    format!("(?R){source}")
 }
 
 /// Parses the regex to its syntax tree, without translating it or building automata (Unicode case folding

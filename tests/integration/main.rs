@@ -11,6 +11,7 @@ mod history;
 mod hooks;
 mod json_schema;
 mod packs;
+mod regressions;
 mod remediation;
 mod reports;
 mod sarif_schema;

@@ -1,0 +1,174 @@
+//! Regression tests, each named after what broke (found in review).
+
+use crate::util::*;
+
+const CSPROJ: &str = "<Project><ItemGroup><PackageReference Include=\"Microsoft.Data.SqlClient\" Version=\"5.2.1\" /></ItemGroup></Project>\n";
+
+#[test]
+fn fix_leaves_a_latin1_file_untouched() {
+    let t = TempTree::new();
+    t.write("App.csproj", CSPROJ);
+    let body = [
+        b"<!-- Caf\xe9 -->\n".as_slice(),
+        b"<add name=\"Db\" connectionString=\"Server=tcp:contoso.database.windows.net;Database=d;User ID=u;Password=Vr8#kQ2!mZ7pLx\" providerName=\"Microsoft.Data.SqlClient\" />\n",
+    ]
+    .concat();
+    t.write("web.config", &body);
+    let (_, _, stderr) = run(t.keyless().args(["fix", "."]));
+    assert!(stderr.contains("not valid UTF-8 or UTF-16"), "{stderr}");
+    assert_eq!(std::fs::read(t.path().join("web.config")).unwrap(), body);
+}
+
+#[test]
+fn fix_does_not_rewrite_xml_element_text_or_braced_passwords() {
+    let t = TempTree::new();
+    t.write("App.csproj", CSPROJ);
+    let xml = "<setting name=\"Db\" serializeAs=\"String\"><value>Server=tcp:contoso.database.windows.net;Database=d;User ID=u;Password=Vr8#kQ2!mZ7pLx</value></setting>\n";
+    let odbc = "{\"Db\": \"Driver={ODBC Driver 18 for SQL Server};Server=tcp:contoso.database.windows.net;Database=d;UID=u;PWD={Xq7!pL;2#vR9sT4kLm8}\"}\n";
+    t.write("app.config", xml);
+    t.write("odbc.json", odbc);
+    run(t.keyless().args(["fix", ".", "--force"]));
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("app.config")).unwrap(),
+        xml
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("odbc.json")).unwrap(),
+        odbc
+    );
+}
+
+#[test]
+fn a_braced_odbc_password_is_masked_whole() {
+    let t = TempTree::new();
+    t.write("odbc.txt", "Driver={ODBC Driver 18 for SQL Server};Server=tcp:contoso.database.windows.net;Database=d;UID=u;PWD={Xq7!pL;2#vR9sT4kLm8};Encrypt=yes\n");
+    for format in ["text", "json", "sarif"] {
+        let (_, stdout, _) = run(t.keyless().args(["scan", ".", "--format", format]));
+        assert!(!stdout.contains("2#vR9sT4kLm8"), "{format}: {stdout}");
+    }
+}
+
+#[test]
+fn fix_ignores_an_account_key_that_is_not_the_azurewebjobsstorage_value() {
+    let t = TempTree::new();
+    t.write("host.json", "{\"version\": \"2.0\", \"extensionBundle\": {\"id\": \"Microsoft.Azure.Functions.ExtensionBundle\", \"version\": \"[4.*, 5.0.0)\"}}\n");
+    let key =
+        "243CEKOKIOFJPZ5y9r9It3TL4qu9c5XCL6zLlov5GaHC1MnljeNlHEicAGc3ivviiWDn3zQKNv3uGQeGUYdwHA==";
+    let body = format!(
+        "{{\"Values\": {{\"AzureWebJobsStorage\": \"UseDevelopmentStorage=true\", \"Other\": \"DefaultEndpointsProtocol=https;AccountName=other;AccountKey={key};EndpointSuffix=core.windows.net\"}}}}\n"
+    );
+    t.write("local.settings.json", &body);
+    run(t.keyless().args(["fix", "."]));
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("local.settings.json")).unwrap(),
+        body
+    );
+}
+
+#[test]
+fn dry_run_masks_suppressed_secrets_in_context_lines() {
+    let t = TempTree::new();
+    t.write("App.csproj", CSPROJ);
+    t.write(
+        "appsettings.json",
+        "{\n  \"A\": \"Server=tcp:a.database.windows.net;Database=d;User ID=u;Password=Allowed!Pa55w0rd;\", \"note\": \"keyless:allow\",\n  \"B\": \"Server=tcp:b.database.windows.net;Database=d;User ID=u;Password=Vr8#kQ2!mZ7pLx;\"\n}\n",
+    );
+    let (_, stdout, _) = run(t.keyless().args(["fix", ".", "--dry-run"]));
+    assert!(stdout.contains("+++ b/appsettings.json"), "{stdout}");
+    assert!(
+        !stdout.contains("Allowed!Pa55w0rd") && !stdout.contains("Vr8#kQ2!mZ7pLx"),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_root_is_followed() {
+    let t = TempTree::new();
+    t.write(
+        "real/app.txt",
+        "Server=tcp:contoso.database.windows.net;Database=d;User ID=u;Password=Vr8#kQ2!mZ7pLx;\n",
+    );
+    std::os::unix::fs::symlink(t.path().join("real"), t.path().join("lnk")).unwrap();
+    let (code, _, stderr) = run(t.keyless().args(["scan", "lnk"]));
+    assert_eq!(code, 1, "{stderr}");
+}
+
+#[test]
+fn line_anchored_rules_match_in_files_with_lone_cr_line_ends() {
+    let t = TempTree::new();
+    t.write("old-mac.env", "APP=1\rDB_PASSWORD=pG7!xK2q9Lm#Wd\rX=2\r");
+    let (code, stdout, _) = run(t.keyless().args(["scan", ".", "--format", "json"]));
+    assert_eq!(code, 1);
+    assert_eq!(finding_keys(&json(&stdout))[0].1, 2);
+}
+
+#[test]
+fn staged_scans_do_not_call_baseline_entries_stale() {
+    let t = TempTree::new();
+    t.write(
+        "old.txt",
+        "Server=tcp:contoso.database.windows.net;Database=d;User ID=u;Password=Vr8#kQ2!mZ7pLx;\n",
+    );
+    run(t
+        .keyless()
+        .args(["scan", ".", "--write-baseline", "baseline.json"]));
+    t.git_commit_all();
+    t.write("old.txt", "x=1\nServer=tcp:contoso.database.windows.net;Database=d;User ID=u;Password=Vr8#kQ2!mZ7pLx;\n");
+    t.git(&["add", "old.txt"]);
+    let before = std::fs::read_to_string(t.path().join("baseline.json")).unwrap();
+    let (code, _, stderr) = run(t.keyless().args([
+        "scan",
+        "--staged",
+        "--baseline",
+        "baseline.json",
+        "--update-baseline",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("stale"), "{stderr}");
+    assert_eq!(
+        before,
+        std::fs::read_to_string(t.path().join("baseline.json")).unwrap()
+    );
+    let (code, _, stderr) =
+        run(t
+            .keyless()
+            .args(["scan", "--staged", "--write-baseline", "x.json"]));
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn staged_works_in_a_sha256_repository() {
+    let t = TempTree::new();
+    let supported = std::process::Command::new("git")
+        .args(["init", "-q", "--object-format=sha256", "-b", "main"])
+        .current_dir(t.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .is_ok_and(|s| s.success());
+    if !supported {
+        eprintln!("skipped: this git has no SHA-256 repositories");
+        return;
+    }
+    t.write(
+        "a.txt",
+        "Server=tcp:contoso.database.windows.net;Database=d;User ID=u;Password=Vr8#kQ2!mZ7pLx;\n",
+    );
+    t.git(&["add", "a.txt"]);
+    let (code, _, stderr) = run(t.keyless().args(["scan", "--staged"]));
+    assert_eq!(code, 1, "{stderr}");
+}
+
+#[test]
+fn walk_errors_do_not_carry_absolute_paths() {
+    let t = TempTree::new();
+    let (_, stdout, _) = run(t
+        .keyless()
+        .args(["scan", "missing-dir", "--format", "json"]));
+    let report = json(&stdout);
+    let message = report["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        !message.contains(&t.path().display().to_string()),
+        "{message}"
+    );
+}
