@@ -222,6 +222,26 @@ fn fingerprints(
     }
 }
 
+/// Consecutive runs of `blobs` whose sizes add up to at most `limit` bytes (at least one blob each), so
+/// one `git cat-file --batch` never buffers more than that.
+fn byte_batches(blobs: &[(String, String, u64)], limit: u64) -> Vec<&[(String, String, u64)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut total = 0;
+    for (i, b) in blobs.iter().enumerate() {
+        if i > start && total + b.2 > limit {
+            out.push(&blobs[start..i]);
+            start = i;
+            total = 0;
+        }
+        total += b.2;
+    }
+    if start < blobs.len() {
+        out.push(&blobs[start..]);
+    }
+    out
+}
+
 /// 1-based inclusive line ranges of `new` that differ from `old`.
 fn changed_lines(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
     let decode = |b: &[u8]| match source::decode(b) {
@@ -268,7 +288,7 @@ pub fn run_history(
         if size > config.max_file_size {
             collector.skip(SkipReason::TooLarge);
         } else {
-            blobs.push((oid, path));
+            blobs.push((oid, path, size));
         }
     }
 
@@ -284,9 +304,10 @@ pub fn run_history(
                     move || -> anyhow::Result<Vec<(String, String, FileResult)>> {
                         let mut scanner = FileScanner::new(detector, key, settings);
                         let mut out = Vec::with_capacity(part.len());
-                        for batch in part.chunks(256) {
-                            let oids: Vec<&str> = batch.iter().map(|(o, _)| o.as_str()).collect();
-                            for ((oid, path), bytes) in
+                        for batch in byte_batches(part, 64 << 20) {
+                            let oids: Vec<&str> =
+                                batch.iter().map(|(o, _, _)| o.as_str()).collect();
+                            for ((oid, path, _), bytes) in
                                 batch.iter().zip(git::read_blobs(top, &oids)?)
                             {
                                 out.push((

@@ -54,6 +54,7 @@ impl Host {
 #[derive(Default)]
 pub struct Neighbours {
     listings: std::collections::HashMap<std::path::PathBuf, Vec<String>>,
+    heads: std::collections::HashMap<std::path::PathBuf, String>,
 }
 
 impl Neighbours {
@@ -107,10 +108,17 @@ pub fn infer(path: &str, top: Option<&Path>, neighbours: &mut Neighbours) -> (Ho
             format!("{path} is a GitHub Actions workflow"),
         );
     }
-    let head = top
-        .map(|t| t.join(path))
-        .and_then(|p| read_head(&p))
-        .unwrap_or_default();
+    let head = match top {
+        Some(t) => {
+            let p = t.join(path);
+            neighbours
+                .heads
+                .entry(p.clone())
+                .or_insert_with(|| read_head(&p).unwrap_or_default())
+                .clone()
+        }
+        None => String::new(),
+    };
     if head.contains("Microsoft.App/containerApps")
         || head.contains("containerapp") && lower.ends_with(".yaml")
     {
