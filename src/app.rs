@@ -47,13 +47,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
     scan_args.paths = args.paths.clone();
     scan_args.remediation = args.remediation.clone();
     let config = Config::from_args(&scan_args)?;
-    let rules = Arc::new(RuleSet::load(
-        true,
-        &config.rule_paths,
-        &config.disabled_rules,
-    )?);
-    let detector = Detector::new(rules.clone());
-    let key = fingerprint_key(&config);
+    let (rules, detector, key) = engine(&config)?;
     let ctx = remediation_context(&args.remediation, &config);
     let mut outcome = scan::run(&config, &detector, &key);
     remediation::attach(&rules, &mut outcome.findings, &ctx);
@@ -332,13 +326,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         }
         None => Config::from_args(args)?,
     };
-    let rules = Arc::new(RuleSet::load(
-        true,
-        &config.rule_paths,
-        &config.disabled_rules,
-    )?);
-    let detector = Detector::new(rules.clone());
-    let key = fingerprint_key(&config);
+    let (rules, detector, key) = engine(&config)?;
     let started = Instant::now();
     let mut outcome = if let Some((top, mb)) = &diff {
         let (outcome, diff_notes) = gitscan::run_diff(&config, &detector, &key, top, mb)?;
@@ -501,6 +489,18 @@ fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::
         // Rewrites are planned from the files on disk, which is what a plain scan read.
         plan_fixes: !config.staged,
     }
+}
+
+/// What every scanning command builds from its configuration: the rule set (built-in packs, the
+/// configured ones, minus disabled rules), the detector over it, and the fingerprint key.
+fn engine(config: &Config) -> Result<(Arc<RuleSet>, Detector, FingerprintKey)> {
+    let rules = Arc::new(RuleSet::load(
+        true,
+        &config.rule_paths,
+        &config.disabled_rules,
+    )?);
+    let detector = Detector::new(rules.clone());
+    Ok((rules, detector, fingerprint_key(config)))
 }
 
 /// `--fingerprint-key`, else a key derived from the repository's first commit (stable for everyone who
