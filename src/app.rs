@@ -326,7 +326,49 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         }
         None => Config::from_args(args)?,
     };
-    let (rules, detector, key) = engine(&config)?;
+    let (rules, detector, key) = match &diff {
+        // The packs the gate's configuration names come from the merge-base too.
+        Some((top, mb)) => {
+            let mut texts = Vec::new();
+            for p in &config.project_rule_paths {
+                let rel = p
+                    .strip_prefix(top)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                for file in git::files_at(top, mb, &rel)
+                    .into_iter()
+                    .filter(|f| f.ends_with(".toml"))
+                {
+                    let text = git::file_at(top, mb, &file).unwrap_or_default();
+                    if git::file_at(top, "HEAD", &file).as_deref() != Some(text.as_slice()) {
+                        notes.push(format!(
+                            "keyless: the change edits the rule pack {file}; the gate uses the merge-base's version"
+                        ));
+                    }
+                    texts.push((
+                        format!("{}:{file}", &mb[..mb.len().min(12)]),
+                        String::from_utf8_lossy(&text).into_owned(),
+                    ));
+                }
+            }
+            let cli_packs: Vec<PathBuf> = config
+                .rule_paths
+                .iter()
+                .filter(|p| !config.project_rule_paths.contains(p))
+                .cloned()
+                .collect();
+            let rules = Arc::new(RuleSet::load_with(
+                true,
+                &texts,
+                &cli_packs,
+                &config.disabled_rules,
+            )?);
+            let detector = Detector::new(rules.clone());
+            (rules, detector, fingerprint_key(&config))
+        }
+        None => engine(&config)?,
+    };
     let started = Instant::now();
     let mut outcome = if let Some((top, mb)) = &diff {
         let (outcome, diff_notes) = gitscan::run_diff(&config, &detector, &key, top, mb)?;

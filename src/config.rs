@@ -53,6 +53,9 @@ pub struct Config {
     pub exclude: Exclude,
     pub max_file_size: u64,
     pub rule_paths: Vec<PathBuf>,
+    /// The packs `.keyless.toml` names (also in `rule_paths`), kept apart so `--diff` can read them
+    /// from the merge-base.
+    pub project_rule_paths: Vec<PathBuf>,
     pub disabled_rules: Vec<String>,
     pub format: Format,
     pub output: Option<PathBuf>,
@@ -147,6 +150,7 @@ impl Config {
             exclude: Exclude::new(&excludes)?,
             max_file_size: parse_size(&args.max_file_size)
                 .with_context(|| format!("--max-file-size {}", args.max_file_size))?,
+            project_rule_paths: project.rules.iter().map(|r| project_dir.join(r)).collect(),
             rule_paths,
             disabled_rules,
             format: args.format,

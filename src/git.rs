@@ -281,6 +281,22 @@ pub fn file_at(top: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
     .ok()
 }
 
+/// Files under `path` (a file or a folder) in `commit`, repository-relative.
+pub fn files_at(top: &Path, commit: &str, path: &str) -> Vec<String> {
+    git_output(
+        top,
+        &["ls-tree", "-r", "-z", "--name-only", commit, "--", path],
+        None,
+    )
+    .map(|o| {
+        o.split(|&b| b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 /// Git's id of the empty tree: the pre-image of a repository's first commit.
 pub const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 

@@ -26,11 +26,25 @@ pub struct RuleSet {
 impl RuleSet {
     /// The built-in packs, then every pack under `extra` (a file, or a folder of `*.toml`), minus `disabled`.
     pub fn load(include_builtin: bool, extra: &[PathBuf], disabled: &[String]) -> Result<RuleSet> {
+        RuleSet::load_with(include_builtin, &[], extra, disabled)
+    }
+
+    /// Like [`RuleSet::load`], with further packs given as `(name, text)`: `--diff` reads the packs that
+    /// the merge-base's `.keyless.toml` names from the merge-base itself.
+    pub fn load_with(
+        include_builtin: bool,
+        texts: &[(String, String)],
+        extra: &[PathBuf],
+        disabled: &[String],
+    ) -> Result<RuleSet> {
         let mut set = RuleSet::default();
         if include_builtin {
             for (name, text) in builtin::PACKS {
                 set.add_pack(&format!("rules/{name}"), text, true)?;
             }
+        }
+        for (name, text) in texts {
+            set.add_pack(name, text, false)?;
         }
         for path in extra {
             for file in pack_files(path)? {

@@ -137,3 +137,25 @@ fn the_baseline_is_read_from_the_merge_base() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_branch_cannot_loosen_a_pack_the_configuration_names() {
+    let t = TempTree::new();
+    let pack = "[pack]\nid = \"custom\"\nservice = \"Custom\"\n\n[[rules]]\nid = \"custom.token\"\ntitle = \"Token\"\nseverity = \"high\"\nconfidence = \"high\"\nkeywords = [\"internal_token\"]\nregex = 'internal_token=(?P<secret>[a-z0-9]{16,})'\n";
+    t.write("packs/custom.toml", pack);
+    t.write(".keyless.toml", "rules = [\"packs\"]\n");
+    t.write("app.txt", "a=1\n");
+    t.git_commit_all();
+    t.git(&["checkout", "-q", "-b", "feature"]);
+    t.write("app.txt", "a=1\ninternal_token=9f2k4m6p8r0t2v4x6z\n");
+    t.write("packs/custom.toml", &format!("{pack}allow = ['.']\n"));
+    t.git(&["add", "-A"]);
+    t.git(&["commit", "-qm", "allow everything"]);
+    let (code, report, stderr) = gate(&t, "main");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(finding_keys(&report)[0].2, "custom.token");
+    assert!(
+        stderr.contains("the change edits the rule pack packs/custom.toml"),
+        "{stderr}"
+    );
+}
