@@ -148,7 +148,7 @@ fn the_branch_cannot_loosen_a_pack_the_configuration_names() {
     t.git_commit_all();
     t.git(&["checkout", "-q", "-b", "feature"]);
     t.write("app.txt", "a=1\ninternal_token=9f2k4m6p8r0t2v4x6z\n");
-    t.write("packs/custom.toml", &format!("{pack}allow = ['.']\n"));
+    t.write("packs/custom.toml", format!("{pack}allow = ['.']\n"));
     t.git(&["add", "-A"]);
     t.git(&["commit", "-qm", "allow everything"]);
     let (code, report, stderr) = gate(&t, "main");
