@@ -3,7 +3,7 @@
 
 use crate::baseline::Baseline;
 use crate::cli::{
-    Cli, Command, ExplainArgs, FixArgs, Format, InstallHookArgs, ListFormat, RemediationArgs,
+    Cli, Command, ExplainArgs, FixArgs, InstallHookArgs, ListFormat, RemediationArgs,
     RulesCheckArgs, RulesCommand, RulesListArgs, ScanArgs,
 };
 use crate::config::{Config, ProjectSource, PROJECT_FILE};
@@ -512,16 +512,20 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
 }
 
 fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::Context {
-    let first = config.roots.iter().flatten().next();
-    let top = match first {
-        Some(p) if p.is_dir() => git::worktree_top(p).unwrap_or_else(|| p.clone()),
-        Some(p) => p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .and_then(git::worktree_top)
-            .unwrap_or_else(|| PathBuf::from(".")),
-        None => git::worktree_top(Path::new(".")).unwrap_or_else(|| PathBuf::from(".")),
-    };
+    let dir = config.first_root_dir();
+    // Reported paths start at the work tree's top, else at a folder root; a file named outside git is
+    // reported as typed, so relative to the current folder.
+    let first_is_dir = config
+        .roots
+        .iter()
+        .flatten()
+        .next()
+        .is_some_and(|p| p.is_dir());
+    let top = git::worktree_top(&dir).unwrap_or(if first_is_dir {
+        dir
+    } else {
+        PathBuf::from(".")
+    });
     remediation::Context {
         host: args.host,
         placeholders: remediation::Placeholders {
@@ -551,21 +555,7 @@ fn fingerprint_key(config: &Config) -> FingerprintKey {
     if let Some(k) = &config.fingerprint_key {
         return FingerprintKey::from_seed(k);
     }
-    let dir = config
-        .roots
-        .iter()
-        .flatten()
-        .next()
-        .map(|p| {
-            if p.is_dir() {
-                p.clone()
-            } else {
-                p.parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .map_or_else(|| PathBuf::from("."), |d| d.to_path_buf())
-            }
-        })
-        .unwrap_or_else(|| PathBuf::from("."));
+    let dir = config.first_root_dir();
     let top = git::worktree_top(&dir);
     if top.as_deref().is_some_and(git::is_shallow) {
         // The first commit of a shallow clone is its boundary, which moves with every fetch.
@@ -655,17 +645,4 @@ fn rules_check(args: &RulesCheckArgs) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
-}
-
-/// Renders a report for tests and benches without going through the binary.
-pub fn render_report(format: Format, outcome: &scan::ScanOutcome, rules: &RuleSet) -> String {
-    report::render(
-        format,
-        outcome,
-        &ReportContext {
-            rules,
-            color: false,
-            automation_id: None,
-        },
-    )
 }

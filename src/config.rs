@@ -184,6 +184,12 @@ impl Config {
         })
     }
 
+    /// See [`first_root_dir`].
+    pub fn first_root_dir(&self) -> PathBuf {
+        let paths: Vec<PathBuf> = self.roots.iter().flatten().cloned().collect();
+        first_root_dir(&paths)
+    }
+
     /// Whether a finding of this severity makes the scan exit with 1. `info` never does.
     pub fn fails_on(&self, severity: Severity) -> bool {
         let threshold = match self.fail_on {
@@ -197,17 +203,22 @@ impl Config {
     }
 }
 
-/// `.keyless.toml` at the top of the work tree holding the first root (or in the first root itself).
-fn find_project_file(paths: &[PathBuf]) -> Option<PathBuf> {
-    let first = paths.iter().find(|p| p.as_os_str() != "-");
-    let dir = match first {
+/// The folder of the first path named on the command line (the path itself when it is a folder), or the
+/// current folder: where the repository, its `.keyless.toml` and its first commit are looked for.
+pub fn first_root_dir(paths: &[PathBuf]) -> PathBuf {
+    match paths.iter().find(|p| p.as_os_str() != "-") {
         Some(p) if p.is_dir() => p.clone(),
         Some(p) => p
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         None => PathBuf::from("."),
-    };
+    }
+}
+
+/// `.keyless.toml` at the top of the work tree holding the first root (or in the first root itself).
+fn find_project_file(paths: &[PathBuf]) -> Option<PathBuf> {
+    let dir = first_root_dir(paths);
     let base = crate::git::worktree_top(&dir).unwrap_or(dir);
     let candidate = base.join(PROJECT_FILE);
     candidate.is_file().then_some(candidate)

@@ -96,10 +96,12 @@ pub fn plan(
             continue;
         }
         let rewrite = match f.rule_id.as_str() {
-            "azure-sql.connection-string-password" => ado_net(text, start, f, fs_path, client_id),
+            "azure-sql.connection-string-password" => {
+                ado_net(text, &lines, start, f, fs_path, client_id)
+            }
             "azure-storage.connection-string-account-key"
             | "azure-identifiable.storage-account-key" => {
-                functions_storage(text, start, f, fs_path)
+                functions_storage(text, &lines, start, f, fs_path)
             }
             _ => None,
         };
@@ -152,8 +154,7 @@ fn offset_of(text: &str, lines: &LineIndex, line: usize, column: usize) -> usize
 }
 
 /// The quoted string around `at`, when the line has an opening and a closing quote around it.
-fn enclosing_value(text: &str, at: usize) -> Option<Range<usize>> {
-    let lines = LineIndex::new(text);
+fn enclosing_value(text: &str, lines: &LineIndex, at: usize) -> Option<Range<usize>> {
     let (line, _) = lines.locate(text, at);
     let lr = lines.line_range(text, line);
     let before = &text[lr.start..at];
@@ -169,12 +170,13 @@ const PASSWORD_KEYS: &[&str] = &["password", "pwd"];
 
 fn ado_net(
     text: &str,
+    lines: &LineIndex,
     at: usize,
     f: &Finding,
     fs_path: &Path,
     client_id: Option<&str>,
 ) -> Option<Rewrite> {
-    let range = enclosing_value(text, at)?;
+    let range = enclosing_value(text, lines, at)?;
     let value = &text[range.clone()];
     // Only a plain quoted value is rewritten: not Entity Framework's nested string, not XML element text
     // (tags on the line), not ODBC {braced} or JSON-escaped quotes, whose parsing this does not do.
@@ -192,7 +194,13 @@ fn ado_net(
     } else {
         Check::Failed(format!("{server} is not an Azure SQL endpoint"))
     }];
-    checks.push(sql_client_check(text, at, fs_path, client_id.is_some()));
+    checks.push(sql_client_check(
+        text,
+        lines,
+        at,
+        fs_path,
+        client_id.is_some(),
+    ));
     let trailing = value.trim_end().ends_with(';');
     let mut parts: Vec<String> = value
         .split(';')
@@ -232,8 +240,13 @@ fn ado_net(
 
 /// Microsoft.Data.SqlClient 2.1 (3.0 for a user-assigned identity by client id) understands the managed
 /// identity keyword; System.Data.SqlClient never does.
-fn sql_client_check(text: &str, at: usize, fs_path: &Path, user_assigned: bool) -> Check {
-    let lines = LineIndex::new(text);
+fn sql_client_check(
+    text: &str,
+    lines: &LineIndex,
+    at: usize,
+    fs_path: &Path,
+    user_assigned: bool,
+) -> Check {
     let (line, _) = lines.locate(text, at);
     let this_line = &text[lines.line_range(text, line)];
     if this_line.contains("providerName=\"System.Data.SqlClient\"") {
@@ -287,14 +300,19 @@ fn package_version(project: &str, package: &str) -> Option<(u32, u32)> {
     Some((nums.next()?, nums.next().unwrap_or(0)))
 }
 
-fn functions_storage(text: &str, at: usize, f: &Finding, fs_path: &Path) -> Option<Rewrite> {
-    let lines = LineIndex::new(text);
+fn functions_storage(
+    text: &str,
+    lines: &LineIndex,
+    at: usize,
+    f: &Finding,
+    fs_path: &Path,
+) -> Option<Rewrite> {
     let lr = lines.line_range(text, f.line);
     let line = &text[lr.clone()];
     const KEY: &str = "\"AzureWebJobsStorage\"";
     let key_at = lr.start + line.find(KEY)?;
     let account = f.captures.get("account")?;
-    let value = enclosing_value(text, at)?;
+    let value = enclosing_value(text, lines, at)?;
     // The value must be the key's own: `"AzureWebJobsStorage": "<value>"` with only a colon between.
     if key_at >= at
         || text[key_at + KEY.len()..value.start].replace(char::is_whitespace, "") != ":\""

@@ -9,7 +9,7 @@ use super::checksum;
 use crate::rules::{Checksum, Rule};
 use std::borrow::Cow;
 
-/// Why a match was rejected; kept for `rules check` messages and tests.
+/// Why a match was rejected. Callers use only the verdict today; the variants name each check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rejection {
     Placeholder,
