@@ -7,9 +7,11 @@
 use crate::remediation::Rendered;
 use crate::severity::{Confidence, Severity};
 use hmac::{Hmac, Mac};
+use regex::Regex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
@@ -49,6 +51,30 @@ pub struct Finding {
     pub secret: Option<String>,
     #[serde(skip)]
     pub rule_index: usize,
+}
+
+/// The name of the setting whose value holds the secret, read from the line up to the secret:
+/// `"Name": "...`, `Name = "...`, `export NAME=...`, `name: ...` or `<add key|name="Name" ...`. It names the
+/// identity-based replacement (`<Name>__fullyQualifiedNamespace`) and the Key Vault secret. None when the
+/// secret is not plainly a setting's value (code, a YAML list's `value:`).
+pub fn setting_of(prefix: &str) -> Option<String> {
+    static XML: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?i)<add\s+(?:key|name)\s*=\s*"([^"]+)""#).unwrap());
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"["']([A-Za-z_][\w.:\-]*)["']\s*[:=]\s*["'][^"']*$"#).unwrap()
+    });
+    static BARE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?:^|[\s{,;])(?:export\s+)?([A-Za-z_][\w.\-]*)\s*[:=]\s*["']?[^"']*$"#)
+            .unwrap()
+    });
+    let name = if let Some(c) = XML.captures_iter(prefix).last() {
+        c.get(1)?.as_str()
+    } else if let Some(c) = QUOTED.captures(prefix) {
+        c.get(1)?.as_str()
+    } else {
+        BARE.captures(prefix)?.get(1)?.as_str()
+    };
+    (!name.eq_ignore_ascii_case("value")).then(|| name.to_string())
 }
 
 /// Where a secret found by `--history` lives in the repository's history.
@@ -276,6 +302,44 @@ impl FingerprintKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_setting_is_the_key_whose_value_holds_the_secret() {
+        let cases = [
+            (
+                r#"    "ServiceBusConnection": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey="#,
+                Some("ServiceBusConnection"),
+            ),
+            (
+                r#"  "AzureAd:ClientSecret": ""#,
+                Some("AzureAd:ClientSecret"),
+            ),
+            (
+                "export DB_CONN=Server=tcp:x,1433;User ID=u;Password=",
+                Some("DB_CONN"),
+            ),
+            (
+                "spring.datasource.password=",
+                Some("spring.datasource.password"),
+            ),
+            ("  password: ", Some("password")),
+            (
+                r#"administrator_login_password = ""#,
+                Some("administrator_login_password"),
+            ),
+            (
+                r#"<add name="Orders" connectionString="Server=x;Password="#,
+                Some("Orders"),
+            ),
+            (r#"<add key="StripeKey" value=""#, Some("StripeKey")),
+            (r#"var client = new CosmosClient(endpoint, ""#, None),
+            ("          value: ", None),
+            (r#""a": "b", "Key": ""#, Some("Key")),
+        ];
+        for (prefix, want) in cases {
+            assert_eq!(setting_of(prefix).as_deref(), want, "{prefix}");
+        }
+    }
 
     #[test]
     fn preview_shows_a_quarter_at_most_four() {

@@ -275,7 +275,11 @@ impl<'a> FileScanner<'a> {
                 let rule = &self.rules.rules[c.rule];
                 let (line, column) = lines.locate(src, c.secret.start);
                 let (end_line, end_column) = lines.locate(src, c.secret.end);
-                let captures: BTreeMap<String, String> = c.captures.into_iter().collect();
+                let mut captures: BTreeMap<String, String> = c.captures.into_iter().collect();
+                let line_start = lines.line_range(src, line).start;
+                if let Some(setting) = finding::setting_of(&src[line_start..c.secret.start]) {
+                    captures.entry("setting".to_string()).or_insert(setting);
+                }
                 let previous = (line > 1).then(|| &src[lines.line_range(src, line - 1)]);
                 let suppression = self
                     .settings

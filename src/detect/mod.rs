@@ -110,6 +110,13 @@ impl Scanner<'_> {
 
 /// Where several rules matched the same secret (overlapping ranges), keeps the one from the rule with the
 /// highest priority, ties going to the smaller rule id. Output is sorted by offset, then rule id.
+///
+/// A losing candidate over exactly the same secret lends the winner the names it lacks: an identifiable
+/// key inside a connection string wins on priority, but the account or namespace comes from the
+/// connection-string rule, and the remediation and `keyless fix` need it.
+///
+/// Kept ranges never overlap, so ordered by start they are ordered by end too, and the only kept range
+/// that can overlap a new one is the last one starting before the new one ends: O(n log n).
 fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     if candidates.len() < 2 {
         return candidates;
@@ -121,15 +128,24 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
             .then(a.rule.cmp(&b.rule))
             .then(a.secret.start.cmp(&b.secret.start))
     });
-    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    let mut kept: std::collections::BTreeMap<usize, Candidate> = Default::default();
     for c in candidates {
-        let overlaps = kept
-            .iter()
-            .any(|k| c.secret.start < k.secret.end && k.secret.start < c.secret.end);
-        if !overlaps {
-            kept.push(c);
+        let previous = kept.range_mut(..c.secret.end).next_back();
+        match previous {
+            Some((_, k)) if k.secret.end > c.secret.start => {
+                if k.secret == c.secret {
+                    for (name, value) in c.captures {
+                        if !k.captures.iter().any(|(n, _)| *n == name) {
+                            k.captures.push((name, value));
+                        }
+                    }
+                }
+            }
+            _ => {
+                kept.insert(c.secret.start, c);
+            }
         }
     }
-    kept.sort_by_key(|c| (c.secret.start, c.rule));
-    kept
+    // Starts are unique among kept ranges, so this is the (offset, rule) order.
+    kept.into_values().collect()
 }

@@ -176,6 +176,16 @@ pub fn render(
     let lang = language::infer(&f.path, top, neighbours);
     let (target, target_host) = target::classify(&f.captures);
     let mut names = f.captures.clone();
+    // `az` names the server or namespace by the endpoint's first label.
+    for (endpoint, name) in [("server", "server_name"), ("namespace", "namespace_name")] {
+        if let Some(n) = f
+            .captures
+            .get(endpoint)
+            .and_then(|h| target::resource_name(h))
+        {
+            names.entry(name.to_string()).or_insert(n);
+        }
+    }
     if let Some(id) = &ctx.placeholders.client_id {
         names.insert("client_id".to_string(), id.clone());
     }
@@ -184,7 +194,12 @@ pub fn render(
         (RemediationKind::ManagedIdentity, Target::Other) => RemediationKind::KeyVault,
         (kind, _) => kind,
     };
-    let key_name = f.captures.get("key_name").cloned();
+    // The Key Vault secret is named after the setting that holds the value (the whole value moves).
+    let key_name = f
+        .captures
+        .get("setting")
+        .or_else(|| f.captures.get("key_name"))
+        .cloned();
     let secret_name = key_vault_secret_name(key_name.as_deref().unwrap_or(&f.rule_id));
     names.insert("secret_name".to_string(), secret_name.clone());
     let mut out = Rendered {

@@ -83,6 +83,20 @@ pub fn is_azure_host(host: &str) -> bool {
     AZURE_SUFFIXES.iter().any(|s| h.ends_with(s))
 }
 
+/// The resource name an Azure endpoint starts with: `contoso-sql.database.windows.net` → `contoso-sql`,
+/// what `az` takes as the server or namespace name.
+pub fn resource_name(host: &str) -> Option<String> {
+    is_azure_host(host)
+        .then(|| {
+            host_part(host)
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .filter(|n| !n.is_empty())
+}
+
 pub fn is_local_host(host: &str) -> bool {
     let h = host_part(host).to_ascii_lowercase();
     h == "localhost"
