@@ -108,6 +108,37 @@ fn functions_storage_becomes_account_name() {
 }
 
 #[test]
+fn functions_service_bus_event_hubs_and_cosmos_take_identity_connections() {
+    // Node app on extension bundle 4: all three rewrites hold, and the prefix keeps the binding's name.
+    let (t, out) = check_case("functions-messaging", &[]);
+    assert!(
+        out.contains("fixed local.settings.json: 3 findings"),
+        "{out}"
+    );
+    assert!(
+        out.contains("OrdersBus shared access key → OrdersBus__fullyQualifiedNamespace"),
+        "{out}"
+    );
+    assert_parses(&t.path().join("local.settings.json"));
+    rescan_is_clean(&t, "local.settings.json");
+    // An isolated-worker project reads the Service Bus extension's version from its project file; the
+    // file's CRLF line endings stay.
+    let (t, out) = check_case("functions-service-bus-isolated", &[]);
+    assert!(
+        out.contains("fixed local.settings.json: 1 finding"),
+        "{out}"
+    );
+    assert_parses(&t.path().join("local.settings.json"));
+    rescan_is_clean(&t, "local.settings.json");
+}
+
+#[test]
+fn an_old_functions_extension_blocks_the_rewrite_even_with_force() {
+    check_case("functions-cosmos-old-extension", &[]);
+    check_case("functions-cosmos-old-extension", &["--force"]);
+}
+
+#[test]
 fn failed_preconditions_leave_files_untouched() {
     check_case("sql-system-data", &[]);
     check_case("sql-localhost", &[]);
