@@ -76,12 +76,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             ));
             continue;
         }
-        let rewrites = crate::fix::plan(
-            &text,
-            &fs_path,
-            findings,
-            args.remediation.client_id.as_deref(),
-        );
+        let rewrites = crate::fix::plan(&text, &fs_path, findings, &ctx.placeholders);
         for r in &rewrites {
             if let Some(reason) = r.skip_reason(args.force) {
                 err.push_str(&format!(
@@ -206,6 +201,7 @@ fn explain(args: &ExplainArgs) -> Result<Outcome> {
             host: args.remediation.host,
             placeholders: remediation::Placeholders {
                 client_id: args.remediation.client_id.clone(),
+                key_vault: args.remediation.key_vault.clone(),
             },
             top: None,
             plan_fixes: false,
@@ -530,6 +526,7 @@ fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::
         host: args.host,
         placeholders: remediation::Placeholders {
             client_id: args.client_id.clone(),
+            key_vault: args.key_vault.clone(),
         },
         top: Some(top),
         // Rewrites are planned from the files on disk, which is what a plain scan read.

@@ -64,6 +64,25 @@ pub struct RemediationArgs {
     /// Render the forms for a user-assigned managed identity with this client id.
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
+    /// The Key Vault that the Key Vault steps name; `keyless fix` writes Key Vault references to it.
+    #[arg(long, value_name = "NAME", value_parser = parse_vault_name)]
+    pub key_vault: Option<String>,
+}
+
+/// A Key Vault name: 3 to 24 letters, digits and single hyphens, starting with a letter and not ending
+/// with a hyphen.
+fn parse_vault_name(s: &str) -> Result<String, String> {
+    let b = s.as_bytes();
+    let ok = (3..=24).contains(&b.len())
+        && b[0].is_ascii_alphabetic()
+        && b[b.len() - 1] != b'-'
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && !s.contains("--");
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("a Key Vault name has 3 to 24 letters, digits and single hyphens, starts with a letter and does not end with a hyphen".to_string())
+    }
 }
 
 #[derive(Debug, Args)]

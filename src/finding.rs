@@ -54,10 +54,12 @@ pub struct Finding {
 }
 
 /// The name of the setting whose value holds the secret, read from the line up to the secret:
-/// `"Name": "...`, `Name = "...`, `export NAME=...`, `name: ...` or `<add key|name="Name" ...`. It names the
-/// identity-based replacement (`<Name>__fullyQualifiedNamespace`) and the Key Vault secret. None when the
-/// secret is not plainly a setting's value (code, a YAML list's `value:`).
-pub fn setting_of(prefix: &str) -> Option<String> {
+/// `"Name": "...`, `Name = "...`, `export NAME=...`, `name: ...` or `<add key|name="Name" ...`. A `value:`
+/// takes its name from a `name:` beside it or on the line before (`{ name: 'X', value: '...' }` in Bicep
+/// and ARM app settings, `- name: X` / `value: ...` in Kubernetes env lists). It names the identity-based
+/// replacement (`<Name>__fullyQualifiedNamespace`) and the Key Vault secret. None when the secret is not
+/// plainly a setting's value (code).
+pub fn setting_of(prefix: &str, previous_line: Option<&str>) -> Option<String> {
     static XML: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#"(?i)<add\s+(?:key|name)\s*=\s*"([^"]+)""#).unwrap());
     static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -67,6 +69,10 @@ pub fn setting_of(prefix: &str) -> Option<String> {
         Regex::new(r#"(?:^|[\s{,;])(?:export\s+)?([A-Za-z_][\w.\-]*)\s*[:=]\s*["']?[^"']*$"#)
             .unwrap()
     });
+    static NAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)(?:^|[\s{,\-])["']?name["']?\s*[:=]\s*["']?([A-Za-z_][\w.:\-]*)"#)
+            .unwrap()
+    });
     let name = if let Some(c) = XML.captures_iter(prefix).last() {
         c.get(1)?.as_str()
     } else if let Some(c) = QUOTED.captures(prefix) {
@@ -74,7 +80,11 @@ pub fn setting_of(prefix: &str) -> Option<String> {
     } else {
         BARE.captures(prefix)?.get(1)?.as_str()
     };
-    (!name.eq_ignore_ascii_case("value")).then(|| name.to_string())
+    if !name.eq_ignore_ascii_case("value") {
+        return Some(name.to_string());
+    }
+    let named = |text: &str| NAME.captures_iter(text).last().map(|c| c[1].to_string());
+    named(prefix).or_else(|| previous_line.and_then(named))
 }
 
 /// Where a secret found by `--history` lives in the repository's history.
@@ -334,10 +344,22 @@ mod tests {
             (r#"<add key="StripeKey" value=""#, Some("StripeKey")),
             (r#"var client = new CosmosClient(endpoint, ""#, None),
             ("          value: ", None),
+            (
+                r#"  { name: 'StripeApiKey', value: '"#,
+                Some("StripeApiKey"),
+            ),
+            (
+                r#"{ "name": "SENDGRID_KEY", "value": ""#,
+                Some("SENDGRID_KEY"),
+            ),
             (r#""a": "b", "Key": ""#, Some("Key")),
         ];
+        assert_eq!(
+            setting_of("          value: ", Some("        - name: DB_PASSWORD")).as_deref(),
+            Some("DB_PASSWORD")
+        );
         for (prefix, want) in cases {
-            assert_eq!(setting_of(prefix).as_deref(), want, "{prefix}");
+            assert_eq!(setting_of(prefix, None).as_deref(), want, "{prefix}");
         }
     }
 

@@ -8,12 +8,20 @@
 //! still in place (its preview matches), and a file that changes between planning and writing, or that
 //! does not decode losslessly, is refused.
 //!
-//! Rewrites today: ADO.NET connection strings to Azure SQL (`Authentication=Active Directory Managed
-//! Identity`), and an Azure Functions `AzureWebJobsStorage` account-key connection string
-//! (`AzureWebJobsStorage__accountName`).
+//! Rewrites today:
+//! - ADO.NET connection strings to Azure SQL → `Authentication=Active Directory Managed Identity`;
+//! - Azure Functions connection settings → `AzureWebJobsStorage__accountName`,
+//!   `<CONN>__fullyQualifiedNamespace` (Service Bus, Event Hubs), `<CONN>__accountEndpoint` (Cosmos DB);
+//! - with `--key-vault NAME`, a secret that no managed identity can replace, held in an App Service or
+//!   Functions app setting declared in Terraform, Bicep or an ARM template →
+//!   `@Microsoft.KeyVault(VaultName=NAME;SecretName=<setting>)`, which the platform resolves with the app's
+//!   identity. Settings read by the application itself (appsettings.json, .env) are not rewritten: nothing
+//!   would resolve the reference there.
 
 use crate::finding::{Finding, LineIndex};
 use crate::remediation::target::is_azure_host;
+use crate::remediation::{key_vault_secret_name, Placeholders};
+use crate::rules::RemediationKind;
 use crate::source::{self, Decoded};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -62,9 +70,12 @@ impl Rewrite {
     }
 }
 
-/// Whether `keyless fix` knows a rewrite for findings of this rule.
-pub fn can_rewrite(rule_id: &str) -> bool {
-    rule_id == "azure-sql.connection-string-password" || Extension::of(rule_id).is_some()
+/// Whether `keyless fix` knows a rewrite for this finding: a managed-identity rewrite for its rule, or,
+/// with `--key-vault`, a Key Vault reference for a secret whose remediation is the Key Vault route.
+pub fn can_rewrite(f: &Finding, opts: &Placeholders) -> bool {
+    f.rule_id == "azure-sql.connection-string-password"
+        || Extension::of(&f.rule_id).is_some()
+        || (opts.key_vault.is_some() && f.remediation.kind == RemediationKind::KeyVault)
 }
 
 /// Plans the rewrites for the findings of one file. `fs_path` locates the project files the checks read.
@@ -72,7 +83,7 @@ pub fn plan(
     text: &str,
     fs_path: &Path,
     findings: &[&Finding],
-    client_id: Option<&str>,
+    opts: &Placeholders,
 ) -> Vec<Rewrite> {
     let lines = LineIndex::new(text);
     let line_count = text.split('\n').count();
@@ -92,10 +103,16 @@ pub fn plan(
         }
         let rewrite = match f.rule_id.as_str() {
             "azure-sql.connection-string-password" => {
-                ado_net(text, &lines, start, f, fs_path, client_id)
+                ado_net(text, &lines, start, f, fs_path, opts.client_id.as_deref())
             }
             id => Extension::of(id)
                 .and_then(|ext| functions_connection(text, &lines, start, f, fs_path, ext)),
+        };
+        let rewrite = match (rewrite, &opts.key_vault) {
+            (None, Some(vault)) if f.remediation.kind == RemediationKind::KeyVault => {
+                key_vault_reference(text, &lines, start, f, fs_path, vault)
+            }
+            (rewrite, _) => rewrite,
         };
         out.extend(rewrite);
     }
@@ -563,6 +580,175 @@ fn extension_bundle_check(fs_path: &Path, min_major: u32) -> Check {
     Check::Unchecked(
         "no project file or host.json says which binding extensions the function app uses"
             .to_string(),
+    )
+}
+
+/// Infrastructure-as-code dialects that declare App Service and Functions app settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Iac {
+    Terraform,
+    Bicep,
+    Arm,
+}
+
+/// With `--key-vault`: the app setting's literal value becomes a Key Vault reference. Only where the value
+/// is an app setting of a web or function app declared in infrastructure code, because App Service
+/// resolves the reference with the app's managed identity before the application sees it.
+fn key_vault_reference(
+    text: &str,
+    lines: &LineIndex,
+    at: usize,
+    f: &Finding,
+    fs_path: &Path,
+    vault: &str,
+) -> Option<Rewrite> {
+    let ext = fs_path.extension()?.to_str()?.to_ascii_lowercase();
+    let iac = match ext.as_str() {
+        "tf" => Iac::Terraform,
+        "bicep" => Iac::Bicep,
+        "json" => Iac::Arm,
+        _ => return None,
+    };
+    let setting = f.captures.get("setting")?;
+    let value = enclosing_value(text, lines, at)?;
+    let literal = &text[value.clone()];
+    // Only a plain literal moves: an interpolated value is partly built elsewhere.
+    if ["${", "{{", "$(", "[", "%{"]
+        .iter()
+        .any(|m| literal.contains(m))
+    {
+        return None;
+    }
+    let resource = enclosing_app(text, value.start, iac)?;
+    let secret_name = key_vault_secret_name(setting);
+    let mut checks = vec![Check::Passed(format!(
+        "{setting} is an app setting of {}: App Service resolves Key Vault references with the app's identity",
+        resource.kind
+    ))];
+    checks.push(identity_check(&text[resource.body.clone()], iac));
+    let reference = format!("@Microsoft.KeyVault(VaultName={vault};SecretName={secret_name})");
+    Some(Rewrite {
+        line: f.line,
+        rule_id: f.rule_id.clone(),
+        description: format!(
+            "{setting} → Key Vault reference {vault}/{secret_name} (store the value first: az keyvault secret set --vault-name {vault} -n {secret_name} --file <a file holding it>)"
+        ),
+        edit: (value, reference),
+        checks,
+    })
+}
+
+/// The web or function app resource whose app settings enclose `at`.
+struct AppResource {
+    kind: String,
+    /// The resource's text, from its declaration to the next declaration (or the end of the file).
+    body: Range<usize>,
+}
+
+fn enclosing_app(text: &str, at: usize, iac: Iac) -> Option<AppResource> {
+    use regex::Regex;
+    use std::sync::LazyLock;
+    static TF: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?m)^\s*resource\s+"([a-z0-9_]+)""#).unwrap());
+    static BICEP: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?m)^\s*resource\s+\w+\s+'([A-Za-z0-9./]+)@"#).unwrap());
+    static ARM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#""type"\s*:\s*"([A-Za-z0-9./]+)""#).unwrap());
+    let declarations = match iac {
+        Iac::Terraform => &*TF,
+        Iac::Bicep => &*BICEP,
+        Iac::Arm => &*ARM,
+    };
+    let last = declarations.captures_iter(&text[..at]).last()?;
+    let kind = last.get(1)?.as_str().to_string();
+    let start = last.get(0)?.start();
+    let end = declarations
+        .find_at(text, at)
+        .map_or(text.len(), |m| m.start());
+    let lower = kind.to_ascii_lowercase();
+    let (is_app, opener): (bool, &str) = match iac {
+        Iac::Terraform => (
+            lower.starts_with("azurerm_")
+                && (lower.contains("web_app")
+                    || lower.contains("function_app")
+                    || lower.contains("app_service"))
+                && !lower.contains("plan"),
+            "app_settings",
+        ),
+        Iac::Bicep | Iac::Arm => {
+            let sites = lower.starts_with("microsoft.web/sites");
+            let config = lower.ends_with("/config");
+            (sites, if config { "properties" } else { "appSettings" })
+        }
+    };
+    if !is_app {
+        return None;
+    }
+    // The value must sit inside the resource's app settings: after their opener, still nested in it.
+    let inner = &text[start..at];
+    let open_at = inner.rfind(opener)?;
+    if depth(&inner[open_at..]) <= 0 {
+        return None;
+    }
+    Some(AppResource {
+        kind,
+        body: start..end,
+    })
+}
+
+/// Brackets opened minus closed, outside quoted strings.
+fn depth(text: &str) -> i64 {
+    let mut depth = 0i64;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '{' | '[' => depth += 1,
+                '}' | ']' => depth -= 1,
+                _ => {}
+            },
+        }
+    }
+    depth
+}
+
+/// App Service reads Key Vault references with the system-assigned identity, or with a user-assigned one
+/// named by `keyVaultReferenceIdentity` (Terraform `key_vault_reference_identity_id`).
+fn identity_check(resource: &str, iac: Iac) -> Check {
+    let lower = resource.to_ascii_lowercase();
+    let has_identity = match iac {
+        Iac::Terraform => lower.contains("identity {") || lower.contains("identity{"),
+        Iac::Bicep => lower.contains("identity:"),
+        Iac::Arm => lower.contains("\"identity\""),
+    };
+    if !has_identity {
+        return Check::Unchecked(
+            "the resource declares no managed identity here; App Service needs one to read the vault".to_string(),
+        );
+    }
+    if lower.contains("systemassigned") {
+        return Check::Passed("the app has a system-assigned identity".to_string());
+    }
+    if lower.contains("key_vault_reference_identity_id")
+        || lower.contains("keyvaultreferenceidentity")
+    {
+        return Check::Passed(
+            "the app names the user-assigned identity that reads Key Vault references".to_string(),
+        );
+    }
+    Check::Failed(
+        "the app has only a user-assigned identity and no keyVaultReferenceIdentity (Terraform key_vault_reference_identity_id), so App Service could not read the reference".to_string(),
     )
 }
 

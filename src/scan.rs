@@ -277,10 +277,12 @@ impl<'a> FileScanner<'a> {
                 let (end_line, end_column) = lines.locate(src, c.secret.end);
                 let mut captures: BTreeMap<String, String> = c.captures.into_iter().collect();
                 let line_start = lines.line_range(src, line).start;
-                if let Some(setting) = finding::setting_of(&src[line_start..c.secret.start]) {
+                let previous = (line > 1).then(|| &src[lines.line_range(src, line - 1)]);
+                if let Some(setting) =
+                    finding::setting_of(&src[line_start..c.secret.start], previous)
+                {
                     captures.entry("setting".to_string()).or_insert(setting);
                 }
-                let previous = (line > 1).then(|| &src[lines.line_range(src, line - 1)]);
                 let suppression = self
                     .settings
                     .inline_allow

@@ -127,6 +127,23 @@ pub fn infer(path: &str, top: Option<&Path>, neighbours: &mut Neighbours) -> (Ho
             format!("{path} defines a container app"),
         );
     }
+    // Infrastructure code that declares a web or function app: its settings are that app's.
+    let head_lower = head.to_ascii_lowercase();
+    if head_lower.contains("function_app\"")
+        || (head_lower.contains("microsoft.web/sites") && head_lower.contains("functionapp"))
+    {
+        return (Host::Functions, format!("{path} declares a function app"));
+    }
+    if head_lower.contains("_web_app\"")
+        || head_lower.contains("\"azurerm_app_service\"")
+        || head_lower.contains("'microsoft.web/sites@")
+        || head_lower.contains("\"microsoft.web/sites\"")
+    {
+        return (
+            Host::Appservice,
+            format!("{path} declares an App Service app"),
+        );
+    }
     if (lower.ends_with(".yaml") || lower.ends_with(".yml"))
         && head.lines().any(|l| l.starts_with("apiVersion:"))
         && head.lines().any(|l| l.starts_with("kind:"))

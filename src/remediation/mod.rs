@@ -26,6 +26,8 @@ use target::Target;
 pub struct Placeholders {
     /// `--client-id`: render the user-assigned identity forms with this client id.
     pub client_id: Option<String>,
+    /// `--key-vault`: the vault the Key Vault steps name (and `keyless fix` references).
+    pub key_vault: Option<String>,
 }
 
 /// Where the remediation is computed from: the overrides and the folder that reported paths start at.
@@ -113,7 +115,7 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
             r.after_user_assigned = None;
         }
         f.remediation = render(&r, f, ctx, &mut neighbours);
-        if ctx.plan_fixes && crate::fix::can_rewrite(&f.rule_id) {
+        if ctx.plan_fixes && crate::fix::can_rewrite(f, &ctx.placeholders) {
             if let Some(top) = &ctx.top {
                 let text = files.entry(f.path.clone()).or_insert_with(|| {
                     crate::fix::read_text(&top.join(&f.path))
@@ -135,7 +137,7 @@ fn suggest_fix(
     f: &Finding,
     ctx: &Context,
 ) -> Option<FixSuggestion> {
-    let rewrite = crate::fix::plan(text, fs_path, &[f], ctx.placeholders.client_id.as_deref())
+    let rewrite = crate::fix::plan(text, fs_path, &[f], &ctx.placeholders)
         .into_iter()
         .next()?;
     let lines = crate::finding::LineIndex::new(text);
@@ -371,42 +373,43 @@ fn key_vault_steps(host: Host, p: &Placeholders, name: &str, setting: Option<&st
         shell: Shell::Text,
         text: t,
     };
+    let vault = p.key_vault.as_deref().unwrap_or("<vault>");
     let mut steps = vec![
         Step {
             title: "Store the new value in Key Vault".to_string(),
             commands: vec![bash(format!(
-                "az keyvault secret set --vault-name <vault> -n {name} --value \"<new-value>\""
+                "az keyvault secret set --vault-name {vault} -n {name} --value \"<new-value>\""
             ))],
         },
         host::enable(host, p),
         Step {
             title: "Grant the identity Key Vault Secrets User".to_string(),
-            commands: vec![bash(
-                "az role assignment create --assignee-object-id <principal-id> --assignee-principal-type ServicePrincipal \\\n  --role \"Key Vault Secrets User\" --scope \"$(az keyvault show -n <vault> --query id -o tsv)\"".to_string(),
-            )],
+            commands: vec![bash(format!(
+                "az role assignment create --assignee-object-id <principal-id> --assignee-principal-type ServicePrincipal \\\n  --role \"Key Vault Secrets User\" --scope \"$(az keyvault show -n {vault} --query id -o tsv)\""
+            ))],
         },
     ];
     let setting = setting.unwrap_or("<setting>");
     let read = match host {
         Host::Appservice | Host::Functions => vec![text(format!(
-            "{setting}=@Microsoft.KeyVault(VaultName=<vault>;SecretName={name})   # app setting, no code change"
+            "{setting}=@Microsoft.KeyVault(VaultName={vault};SecretName={name})   # app setting, no code change"
         ))],
         Host::Containerapps => vec![bash(format!(
-            "az containerapp secret set -g <resource-group> -n <app> --secrets \"{}=keyvaultref:https://<vault>.vault.azure.net/secrets/{name},identityref:system\"   # then env {setting}=secretref:{}",
+            "az containerapp secret set -g <resource-group> -n <app> --secrets \"{}=keyvaultref:https://{vault}.vault.azure.net/secrets/{name},identityref:system\"   # then env {setting}=secretref:{}",
             name.to_ascii_lowercase(),
             name.to_ascii_lowercase()
         ))],
         Host::Aks => vec![
             bash("az aks enable-addons -g <resource-group> -n <cluster> -a azure-keyvault-secrets-provider".to_string()),
             text(format!(
-                "# SecretProviderClass (provider: azure) with keyvaultName: <vault>, clientID: <client-id>, tenantId: <tenant-id>\n# and objects: |\n#   array:\n#     - |\n#       objectName: {name}\n#       objectType: secret"
+                "# SecretProviderClass (provider: azure) with keyvaultName: {vault}, clientID: <client-id>, tenantId: <tenant-id>\n# and objects: |\n#   array:\n#     - |\n#       objectName: {name}\n#       objectType: secret"
             )),
         ],
         Host::GithubActions => vec![bash(format!(
-            "az keyvault secret show --vault-name <vault> -n {name} --query value -o tsv   # after azure/login with OpenID Connect"
+            "az keyvault secret show --vault-name {vault} -n {name} --query value -o tsv   # after azure/login with OpenID Connect"
         ))],
         Host::Vm | Host::Vmss => vec![text(format!(
-            "new SecretClient(new Uri(\"https://<vault>.vault.azure.net/\"), new DefaultAzureCredential()).GetSecret(\"{name}\")   # or the Key Vault SDK of your language"
+            "new SecretClient(new Uri(\"https://{vault}.vault.azure.net/\"), new DefaultAzureCredential()).GetSecret(\"{name}\")   # or the Key Vault SDK of your language"
         ))],
     };
     steps.push(Step {

@@ -139,6 +139,44 @@ fn an_old_functions_extension_blocks_the_rewrite_even_with_force() {
 }
 
 #[test]
+fn key_vault_references_replace_third_party_secrets_in_app_settings_only_with_key_vault() {
+    // Without --key-vault nothing is written: the vault is the user's choice.
+    let case = repo_root().join("fixtures/fix/key-vault-terraform");
+    let t = TempTree::new();
+    copy_dir(&case.join("before"), t.path());
+    let (code, _, _) = run(t.keyless().args(["fix", "."]));
+    assert_eq!(code, 1, "the findings remain");
+    assert_eq!(
+        std::fs::read(t.path().join("main.tf")).unwrap(),
+        std::fs::read(case.join("before/main.tf")).unwrap()
+    );
+    let (t, out) = check_case("key-vault-terraform", &["--key-vault", "kv-orders"]);
+    assert!(
+        out.contains("az keyvault secret set --vault-name kv-orders -n STRIPE-API-KEY"),
+        "{out}"
+    );
+    rescan_is_clean(&t, "main.tf");
+    let (t, _) = check_case("key-vault-bicep", &["--key-vault", "kv-orders"]);
+    rescan_is_clean(&t, "main.bicep");
+    // Only a user-assigned identity and no keyVaultReferenceIdentity: the reference could not resolve.
+    check_case(
+        "key-vault-user-assigned",
+        &["--key-vault", "kv-orders", "--force"],
+    );
+    // appsettings.json is read by the application, which would see the reference text: left alone.
+    let (_, out) = check_case("key-vault-app-config", &["--key-vault", "kv-orders"]);
+    assert!(out.contains("0 findings fixed; 1 remains"), "{out}");
+}
+
+#[test]
+fn an_invalid_key_vault_name_is_a_usage_error() {
+    let t = TempTree::new();
+    let (code, _, stderr) = run(t.keyless().args(["fix", ".", "--key-vault", "kv--x"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("a Key Vault name has 3 to 24"), "{stderr}");
+}
+
+#[test]
 fn failed_preconditions_leave_files_untouched() {
     check_case("sql-system-data", &[]);
     check_case("sql-localhost", &[]);
