@@ -354,12 +354,10 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
                 .filter(|p| !config.project_rule_paths.contains(p))
                 .cloned()
                 .collect();
-            let rules = Arc::new(RuleSet::load_with(
-                true,
-                &texts,
-                &cli_packs,
-                &config.disabled_rules,
-            )?);
+            let mut rules =
+                RuleSet::load_with(true, &texts, &cli_packs, &config.disabled_rules)?;
+            config.apply_severity(&mut rules)?;
+            let rules = Arc::new(rules);
             let detector = Detector::new(rules.clone());
             (rules, detector, fingerprint_key(&config))
         }
@@ -537,11 +535,9 @@ fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::
 /// What every scanning command builds from its configuration: the rule set (built-in packs, the
 /// configured ones, minus disabled rules), the detector over it, and the fingerprint key.
 fn engine(config: &Config) -> Result<(Arc<RuleSet>, Detector, FingerprintKey)> {
-    let rules = Arc::new(RuleSet::load(
-        true,
-        &config.rule_paths,
-        &config.disabled_rules,
-    )?);
+    let mut rules = RuleSet::load(true, &config.rule_paths, &config.disabled_rules)?;
+    config.apply_severity(&mut rules)?;
+    let rules = Arc::new(rules);
     let detector = Detector::new(rules.clone());
     Ok((rules, detector, fingerprint_key(config)))
 }

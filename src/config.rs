@@ -31,6 +31,9 @@ struct ProjectFile {
     inline_allow_tokens: Vec<String>,
     #[serde(default)]
     allowlist: AllowlistFile,
+    /// `"<rule id or pack id>" = "<severity>"`: the team's own ranking of what a rule finds.
+    #[serde(default)]
+    severity: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -57,6 +60,8 @@ pub struct Config {
     /// from the merge-base.
     pub project_rule_paths: Vec<PathBuf>,
     pub disabled_rules: Vec<String>,
+    /// `.keyless.toml`'s `[severity]`: (rule or pack id, severity), checked against the rules at load.
+    pub severity_overrides: Vec<SeverityOverride>,
     pub format: Format,
     pub output: Option<PathBuf>,
     pub reports: Vec<(Format, PathBuf)>,
@@ -124,6 +129,30 @@ impl Config {
         rule_paths.extend(args.rules.iter().cloned());
         let mut disabled_rules = project.disable_rules.clone();
         disabled_rules.extend(args.disable_rule.iter().cloned());
+        let severity_overrides = project
+            .severity
+            .iter()
+            .map(|(id, level)| {
+                let at = || {
+                    let name = project_path
+                        .as_ref()
+                        .map_or(String::new(), |p| p.display().to_string());
+                    let text = source.as_ref().map_or("", |s| s.text.as_str());
+                    let line = text
+                        .find(&format!("\"{id}\""))
+                        .or_else(|| text.find(id.as_str()))
+                        .map_or(0, |o| line_col(text, o).0);
+                    format!("{name}:{line}")
+                };
+                Ok(SeverityOverride {
+                    id: id.clone(),
+                    severity: level
+                        .parse::<Severity>()
+                        .map_err(|e| anyhow::anyhow!("{}: [severity] {id}: {e}", at()))?,
+                    at: at(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         let regexes = project
             .allowlist
             .regexes
@@ -153,6 +182,7 @@ impl Config {
             project_rule_paths: project.rules.iter().map(|r| project_dir.join(r)).collect(),
             rule_paths,
             disabled_rules,
+            severity_overrides,
             format: args.format,
             output: args.output.clone(),
             reports,
@@ -222,6 +252,40 @@ fn find_project_file(paths: &[PathBuf]) -> Option<PathBuf> {
     let base = crate::git::worktree_top(&dir).unwrap_or(dir);
     let candidate = base.join(PROJECT_FILE);
     candidate.is_file().then_some(candidate)
+}
+
+/// One entry of `.keyless.toml`'s `[severity]` table.
+#[derive(Debug, Clone)]
+pub struct SeverityOverride {
+    /// A rule id, or a pack id standing for each of its rules.
+    pub id: String,
+    pub severity: Severity,
+    /// `file:line`, for the error when no rule has this id.
+    pub at: String,
+}
+
+impl Config {
+    /// Applies `[severity]` to the loaded rules; an id that names no rule or pack is an error, so a typo
+    /// cannot silently leave a rule at its old level. A rule id beats its pack's entry.
+    pub fn apply_severity(&self, rules: &mut crate::rules::RuleSet) -> Result<()> {
+        let mut ordered: Vec<&SeverityOverride> = self.severity_overrides.iter().collect();
+        // Packs first, so a rule's own entry is applied last.
+        ordered.sort_by_key(|o| rules.rule_index(&o.id).is_some());
+        for o in ordered {
+            let pack = format!("{}.", o.id);
+            let mut hit = false;
+            for r in rules.rules.iter_mut() {
+                if r.id == o.id || r.id.starts_with(&pack) {
+                    r.severity = o.severity;
+                    hit = true;
+                }
+            }
+            if !hit {
+                bail!("{}: [severity]: no rule or pack has the id '{}'", o.at, o.id);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The text of a `.keyless.toml`, wherever it came from.

@@ -243,3 +243,39 @@ fn an_unknown_key_in_the_project_file_is_an_error_with_line_and_column() {
     assert_eq!(code, 2);
     assert!(stderr.contains(".keyless.toml:1:11"), "{stderr}");
 }
+
+#[test]
+fn the_project_file_sets_severities_per_rule_and_per_pack() {
+    let t = TempTree::new();
+    t.git(&["init", "-q", "-b", "main"]);
+    t.write("a.env", format!("DB={SQL}\n"));
+    let severity = |report: &serde_json::Value| report["findings"][0]["severity"].clone();
+    let (code, report, _) = scan_json(&t, &[]);
+    assert_eq!((code, severity(&report)), (1, "critical".into()));
+    // A pack entry applies to its rules; `info` never fails the scan.
+    t.write(".keyless.toml", "[severity]\n\"azure-sql\" = \"info\"\n");
+    let (code, report, stderr) = scan_json(&t, &[]);
+    assert_eq!((code, severity(&report)), (0, "info".into()), "{stderr}");
+    // A rule's own entry beats its pack's, whatever the order in the file.
+    t.write(
+        ".keyless.toml",
+        "[severity]\n\"azure-sql.connection-string-password\" = \"low\"\n\"azure-sql\" = \"info\"\n",
+    );
+    let (code, report, _) = scan_json(&t, &[]);
+    assert_eq!((code, severity(&report)), (1, "low".into()));
+    // The SARIF rule carries the new level too.
+    let (_, sarif, _) = run(t.keyless().args(["scan", ".", "--format", "sarif"]));
+    assert_eq!(json(&sarif)["runs"][0]["results"][0]["level"], "note", "{sarif}");
+    // A typo names the file and line, and exits 2.
+    t.write(".keyless.toml", "fail-on = \"low\"\n\n[severity]\n\"azure-sq1\" = \"low\"\n");
+    let (code, _, stderr) = run(t.keyless().args(["scan", "."]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(".keyless.toml:4: [severity]: no rule or pack has the id 'azure-sq1'"),
+        "{stderr}"
+    );
+    t.write(".keyless.toml", "[severity]\n\"azure-sql\" = \"severe\"\n");
+    let (code, _, stderr) = run(t.keyless().args(["scan", "."]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".keyless.toml:2: [severity] azure-sql: unknown severity 'severe'"), "{stderr}");
+}
