@@ -354,8 +354,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
                 .filter(|p| !config.project_rule_paths.contains(p))
                 .cloned()
                 .collect();
-            let mut rules =
-                RuleSet::load_with(true, &texts, &cli_packs, &config.disabled_rules)?;
+            let mut rules = RuleSet::load_with(true, &texts, &cli_packs, &config.disabled_rules)?;
             config.apply_severity(&mut rules)?;
             let rules = Arc::new(rules);
             let detector = Detector::new(rules.clone());

@@ -281,7 +281,11 @@ impl Config {
                 }
             }
             if !hit {
-                bail!("{}: [severity]: no rule or pack has the id '{}'", o.at, o.id);
+                bail!(
+                    "{}: [severity]: no rule or pack has the id '{}'",
+                    o.at,
+                    o.id
+                );
             }
         }
         Ok(())

@@ -265,9 +265,16 @@ fn the_project_file_sets_severities_per_rule_and_per_pack() {
     assert_eq!((code, severity(&report)), (1, "low".into()));
     // The SARIF rule carries the new level too.
     let (_, sarif, _) = run(t.keyless().args(["scan", ".", "--format", "sarif"]));
-    assert_eq!(json(&sarif)["runs"][0]["results"][0]["level"], "note", "{sarif}");
+    assert_eq!(
+        json(&sarif)["runs"][0]["results"][0]["level"],
+        "note",
+        "{sarif}"
+    );
     // A typo names the file and line, and exits 2.
-    t.write(".keyless.toml", "fail-on = \"low\"\n\n[severity]\n\"azure-sq1\" = \"low\"\n");
+    t.write(
+        ".keyless.toml",
+        "fail-on = \"low\"\n\n[severity]\n\"azure-sq1\" = \"low\"\n",
+    );
     let (code, _, stderr) = run(t.keyless().args(["scan", "."]));
     assert_eq!(code, 2);
     assert!(
@@ -277,5 +284,8 @@ fn the_project_file_sets_severities_per_rule_and_per_pack() {
     t.write(".keyless.toml", "[severity]\n\"azure-sql\" = \"severe\"\n");
     let (code, _, stderr) = run(t.keyless().args(["scan", "."]));
     assert_eq!(code, 2);
-    assert!(stderr.contains(".keyless.toml:2: [severity] azure-sql: unknown severity 'severe'"), "{stderr}");
+    assert!(
+        stderr.contains(".keyless.toml:2: [severity] azure-sql: unknown severity 'severe'"),
+        "{stderr}"
+    );
 }
