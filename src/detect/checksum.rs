@@ -5,6 +5,10 @@
 //! base64 strings whose last four decoded bytes are the little-endian Marvin32 hash of all bytes before
 //! them, seeded per key kind. The seed is the ASCII name of the kind (for example `Default0`) read as a
 //! big-endian 64-bit number. Marvin32 is the seeded hash that .NET uses for strings (SymCrypt documents it).
+//!
+//! Common annotated security keys (CASK, the 84-character `...JQQJ99...` keys of Azure AI services, Azure
+//! OpenAI, Event Grid, App Configuration, Azure DevOps and others) carry the same Marvin32 checksum, with
+//! the `Default0` seed, but encode it in the key's text rather than in its bytes: see [`is_cask`].
 
 use base64::Engine as _;
 
@@ -68,6 +72,96 @@ pub fn is_azure_identifiable(key: &str, seeds: &[u64]) -> bool {
     let (body, tail) = bytes.split_at(bytes.len() - 4);
     let stored = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
     seeds.iter().any(|&s| marvin32(body, s) == stored)
+}
+
+/// Standard base64 alphabet, for the one character of a CASK checksum that base64 padding truncates.
+const BASE64_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The Base62 alphabet CASK generators use: digits, upper case, lower case.
+const BASE62_ALPHABET: &[u8; 62] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// Whether `key` is a common annotated security key (CASK) whose checksum holds for one of the `seeds`
+/// (CASK itself uses only `Default0`).
+///
+/// The layout, as Microsoft's open-source `microsoft/security-utilities` library generates and recognises
+/// these keys (our summary of its C# code, not a published specification): 84 characters, or an 88-character
+/// long form ending in `==`, of standard base64. Characters 0-51 are random, 52-55 are the fixed `JQQJ`,
+/// 56 is `9`, 57 the kind (`9` a key, `D` derived, `H` hashed), 58-59 the creation year (base64 digit
+/// counted from 2024) and month (`A`-`L`), 60-71 reserved for the platform, 72-75 reserved for the
+/// provider, 76-79 the provider's signature (`ACOG` Cognitive Services, `AZEG` Event Grid, ...), and the
+/// rest the checksum.
+///
+/// The checksum is Marvin32 over the 60 bytes that the first 80 characters decode to, as four
+/// little-endian bytes `cb`. Two generations of the generator write it differently, and both are accepted:
+///
+/// - base64: the short form ends with the base64 of `cb[0..3]` (four characters), the long form with the
+///   base64 of all four bytes (`xxxxxx==`). The Azure AI services and Web PubSub keys we checked (keys
+///   leaked in public repositories, not kept here) use this one.
+/// - Base62: `cb` read as a big-endian number, written in Base62 (`0-9A-Za-z`) after one `0` per leading zero
+///   byte of `cb` (at most three), right-padded with `0` to six characters. The short form ends with its
+///   first four characters; the long form with those six characters read as base64 of four bytes and
+///   written back (`xxxxxx==`, the sixth character losing the bits that do not fit). The Azure DevOps
+///   token we checked uses this one.
+///
+/// Each encoding checks about 24 bits and either may match, so a random 84-character string with `JQQJ` in
+/// place passes about once in eight million tries; a rule's regex (fixed `JQQJ9`, kind, month, signature)
+/// is what makes a candidate in the first place.
+pub fn is_cask(key: &str, seeds: &[u64]) -> bool {
+    if !key.is_ascii() || !(key.len() == 84 || key.len() == 88) || &key[52..56] != "JQQJ" {
+        return false;
+    }
+    let Ok(body) = base64::engine::general_purpose::STANDARD.decode(&key[..80]) else {
+        return false;
+    };
+    let stored = &key[80..];
+    seeds.iter().any(|&seed| {
+        let sum = marvin32(&body, seed).to_le_bytes();
+        cask_base64_checksum(&sum, stored.len()) == stored
+            || cask_base62_checksum(&sum, stored.len()) == stored
+    })
+}
+
+/// The older encoding: base64 of the first three checksum bytes (short form) or of all four (long form).
+fn cask_base64_checksum(sum: &[u8; 4], len: usize) -> String {
+    let engine = &base64::engine::general_purpose::STANDARD;
+    if len == 4 {
+        engine.encode(&sum[..3])
+    } else {
+        engine.encode(sum)
+    }
+}
+
+/// The newer encoding: six Base62 characters of the checksum, cut to four (short form) or normalised as
+/// base64 with `==` (long form).
+fn cask_base62_checksum(sum: &[u8; 4], len: usize) -> String {
+    let mut n = u32::from_be_bytes(*sum);
+    let mut digits = Vec::with_capacity(6);
+    while n > 0 {
+        digits.push(BASE62_ALPHABET[(n % 62) as usize]);
+        n /= 62;
+    }
+    if digits.is_empty() {
+        digits.push(b'0');
+    }
+    let leading_zero_bytes = sum.iter().take_while(|&&b| b == 0).count().min(3);
+    let mut text: Vec<u8> = std::iter::repeat_n(b'0', leading_zero_bytes)
+        .chain(digits.into_iter().rev())
+        .collect();
+    // At most 3 leading zeros plus the digits of a number below 2^(8 * (4 - zeros)): never more than six.
+    text.resize(6, b'0');
+    if len == 4 {
+        text.truncate(4);
+    } else {
+        // Six characters carry 36 bits, of which base64 keeps 32: the last character keeps its top two.
+        let last = BASE64_ALPHABET
+            .iter()
+            .position(|&c| c == text[5])
+            .unwrap_or(0);
+        text[5] = BASE64_ALPHABET[last & 0b11_0000];
+        text.extend_from_slice(b"==");
+    }
+    String::from_utf8(text).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -139,5 +233,73 @@ mod tests {
                 assert!(!is_azure_identifiable(&k, &[s]), "flip {byte}:{bit} passed");
             }
         }
+    }
+
+    /// Keys built by an independent Python port of the generator (signature `TEST`, all-zero reserved
+    /// fields, January 2025 unless noted), in both checksum encodings and both lengths.
+    const CASK_VECTORS: &[&str] = &[
+        // base64 checksum, short and long form.
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaJQQJ99BAAAAAAAAAAAAAAAAATESTlrlb",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaJQQJ99BAAAAAAAAAAAAAAAAATESTlrlbeQ==",
+        // Base62 checksum, short and long form (the long form's sixth character loses its low bits).
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaJQQJ99BAAAAAAAAAAAAAAAAATEST2l8I",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaJQQJ99BAAAAAAAAAAAAAAAAATEST2l8IBA==",
+        // A key with the ACOG (Azure AI services) signature, June 2025, base64 checksum.
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxJQQJ99BFAAAAAAAAAAAAAAABACOGksO5",
+        // Checksums whose bytes start with one zero byte (Base62 short and long, then base64 short) and
+        // with two (Base62 short and long): each leading zero byte is written as a `0` in Base62.
+        "Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7yEeeby3abP3E2ZsR1000000JQQJ99BAAAAAAAAAAAAAAAAATEST0nlA",
+        "Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7yEeeby3abP3E2ZsR1000000JQQJ99BAAAAAAAAAAAAAAAAATEST0nlAww==",
+        "Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7yEeeby3abP3E2ZsR1000000JQQJ99BAAAAAAAAAAAAAAAAATESTALT1",
+        "Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7yEeeby3abP3E2ZsU3100000JQQJ99BAAAAAAAAAAAAAAAAATEST00Fl",
+        "Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7yEeeby3abP3E2ZsU3100000JQQJ99BAAAAAAAAAAAAAAAAATEST00Fllw==",
+    ];
+
+    #[test]
+    fn cask_vectors_validate() {
+        let s = seed("Default0").unwrap();
+        for key in CASK_VECTORS {
+            assert!(is_cask(key, &[s]), "{key}");
+            assert!(!is_cask(key, &[seed("Default1").unwrap()]), "{key}");
+        }
+    }
+
+    /// Changing any one random, signature or checksum character to any other alphanumeric character makes
+    /// the key fail, in both encodings and both lengths.
+    #[test]
+    fn cask_rejects_every_single_character_change() {
+        let s = seed("Default0").unwrap();
+        let alphabet = &BASE62_ALPHABET[..];
+        for key in CASK_VECTORS {
+            let checksum_end = key.trim_end_matches('=').len();
+            let positions = (0..52).chain(76..80).chain(80..checksum_end);
+            for i in positions {
+                for &c in alphabet {
+                    if key.as_bytes()[i] == c {
+                        continue;
+                    }
+                    let mut changed = key.as_bytes().to_vec();
+                    changed[i] = c;
+                    let changed = String::from_utf8(changed).unwrap();
+                    assert!(!is_cask(&changed, &[s]), "{changed} passed");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cask_rejects_wrong_lengths_and_shapes() {
+        let s = seed("Default0").unwrap();
+        let short = CASK_VECTORS[0];
+        let long = CASK_VECTORS[1];
+        assert!(!is_cask(&short[..83], &[s]));
+        assert!(!is_cask(&format!("{short}a"), &[s]));
+        assert!(!is_cask(&long[..86], &[s]));
+        assert!(!is_cask(&format!("{long}=="), &[s]));
+        assert!(!is_cask(&short.replace("JQQJ", "JQQK"), &[s]));
+        // Non-ASCII text of the right byte length is rejected, not sliced inside a character.
+        assert!(!is_cask(&short.replacen("aa", "é", 1), &[s]));
+        assert!(!is_cask(&short.replacen('a', "-", 1), &[s]));
+        assert!(!is_cask("", &[s]));
     }
 }

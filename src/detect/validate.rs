@@ -90,13 +90,15 @@ pub fn validate(rule: &Rule, secret: &str) -> Result<(), Rejection> {
     if rule.allow().iter().any(|re| re.is_match(secret)) {
         return Err(Rejection::Allowed);
     }
-    match &rule.checksum {
-        Some(Checksum::AzureIdentifiable(seeds))
-            if !checksum::is_azure_identifiable(secret, seeds) =>
-        {
-            Err(Rejection::ChecksumMismatch)
-        }
-        _ => Ok(()),
+    let checksum_holds = match &rule.checksum {
+        None => true,
+        Some(Checksum::AzureIdentifiable(seeds)) => checksum::is_azure_identifiable(secret, seeds),
+        Some(Checksum::Cask(seeds)) => checksum::is_cask(secret, seeds),
+    };
+    if checksum_holds {
+        Ok(())
+    } else {
+        Err(Rejection::ChecksumMismatch)
     }
 }
 

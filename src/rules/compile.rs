@@ -118,6 +118,9 @@ impl Remediation {
 pub enum Checksum {
     /// Azure identifiable keys: Marvin32 of the decoded key, one of these seeds.
     AzureIdentifiable(Vec<u64>),
+    /// Common annotated security keys (`...JQQJ9...`): Marvin32 of the first 80 characters' bytes, written
+    /// in base64 or Base62 at the end of the key (see [`crate::detect::checksum::is_cask`]).
+    Cask(Vec<u64>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,11 +415,21 @@ fn compile_rule(
             .parse(a)
             .map_err(|e| at("allow")(format!("allow pattern '{a}': {e}")))?;
     }
+    let seeds = || {
+        r.checksum_seeds
+            .iter()
+            .map(|s| {
+                crate::detect::checksum::seed(s).ok_or_else(|| {
+                    at("checksum_seeds")(format!("seed '{s}' must be 8 ASCII characters"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
     let checksum = match r.checksum.as_deref() {
         None if r.checksum_seeds.is_empty() => None,
         None => {
             return Err(at("checksum_seeds")(
-                "checksum_seeds needs checksum = \"azure-identifiable\"".to_string(),
+                "checksum_seeds needs checksum = \"azure-identifiable\" or \"cask\"".to_string(),
             ))
         }
         Some("azure-identifiable") => {
@@ -425,20 +438,19 @@ fn compile_rule(
                     "azure-identifiable needs at least one checksum seed".to_string(),
                 ));
             }
-            let seeds = r
-                .checksum_seeds
-                .iter()
-                .map(|s| {
-                    crate::detect::checksum::seed(s).ok_or_else(|| {
-                        at("checksum_seeds")(format!("seed '{s}' must be 8 ASCII characters"))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Some(Checksum::AzureIdentifiable(seeds))
+            Some(Checksum::AzureIdentifiable(seeds()?))
         }
+        // Every CASK key uses the Default0 seed; a pack may name others for a future version.
+        Some("cask") if r.checksum_seeds.is_empty() => {
+            Some(Checksum::Cask(vec![crate::detect::checksum::seed(
+                "Default0",
+            )
+            .expect("eight ASCII characters")]))
+        }
+        Some("cask") => Some(Checksum::Cask(seeds()?)),
         Some(other) => {
             return Err(at("checksum")(format!(
-                "unknown checksum '{other}' (expected azure-identifiable)"
+                "unknown checksum '{other}' (expected azure-identifiable or cask)"
             )))
         }
     };
@@ -616,5 +628,29 @@ mod tests {
         assert_eq!(pack.remediation.kind, RemediationKind::KeyVault);
         assert!(!pack.has_own_remediation);
         assert_eq!(rules[0].keywords, vec!["pw"]);
+    }
+
+    #[test]
+    fn cask_checksum_defaults_to_the_default0_seed() {
+        let (_, rules) = compile_pack(
+            "x.toml",
+            &pack("regex = 'pw=(?P<secret>\\w+)'\nchecksum = \"cask\""),
+            false,
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            rules[0].checksum,
+            Some(Checksum::Cask(vec![0x44656661756c7430]))
+        );
+        let err = compile_pack(
+            "x.toml",
+            &pack("regex = 'pw=(?P<secret>\\w+)'\nchecksum = \"crc32\""),
+            false,
+            0,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("cask"), "{err}");
+        assert_eq!(err.line, Some(12), "points at the checksum line");
     }
 }

@@ -107,10 +107,11 @@ pub struct RuleSyntax {
     /// Regexes on the normalised secret; a match means "not a secret".
     #[serde(default)]
     pub allow: Vec<String>,
-    /// A checksum the secret must carry: `azure-identifiable` (Marvin32 over the decoded key).
+    /// A checksum the secret must carry: `azure-identifiable` (Marvin32 over the decoded key) or `cask`
+    /// (a common annotated security key's Marvin32 checksum, written at its end).
     #[serde(default)]
     pub checksum: Option<String>,
-    /// Key-kind names whose seeds may validate the checksum, e.g. `["Default0"]`.
+    /// Key-kind names whose seeds may validate the checksum, e.g. `["Default0"]` (`cask` defaults to it).
     #[serde(default)]
     pub checksum_seeds: Vec<String>,
     /// This rule's identity-based form, when it differs from the pack's `after` (a JDBC URL rather than an
