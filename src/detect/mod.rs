@@ -111,9 +111,9 @@ impl Scanner<'_> {
 /// Where several rules matched the same secret (overlapping ranges), keeps the one from the rule with the
 /// highest priority, ties going to the smaller rule id. Output is sorted by offset, then rule id.
 ///
-/// A losing candidate over exactly the same secret lends the winner the names it lacks: an identifiable
-/// key inside a connection string wins on priority, but the account or namespace comes from the
-/// connection-string rule, and the remediation and `keyless fix` need it.
+/// A losing candidate over exactly the same secret lends its names to a winner that has none: an
+/// identifiable key inside a connection string wins on priority, but the account or namespace comes from
+/// the connection-string rule, and the remediation and `keyless fix` need it.
 ///
 /// Kept ranges never overlap, so ordered by start they are ordered by end too, and the only kept range
 /// that can overlap a new one is the last one starting before the new one ends: O(n log n).
@@ -133,12 +133,10 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
         let previous = kept.range_mut(..c.secret.end).next_back();
         match previous {
             Some((_, k)) if k.secret.end > c.secret.start => {
-                if k.secret == c.secret {
-                    for (name, value) in c.captures {
-                        if !k.captures.iter().any(|(n, _)| *n == name) {
-                            k.captures.push((name, value));
-                        }
-                    }
+                // Only a winner that names nothing borrows (the first loser's names, whole): two rules
+                // that both name the target would mix hosts.
+                if k.secret == c.secret && k.captures.is_empty() {
+                    k.captures = c.captures;
                 }
             }
             _ => {

@@ -102,6 +102,11 @@ pub fn validate(rule: &Rule, secret: &str) -> Result<(), Rejection> {
     }
 }
 
+/// A stand-in word on its own (`changeme`, `password`, `REPLACE_ME`).
+fn is_placeholder_word(v: &str) -> bool {
+    PLACEHOLDER_WORDS.contains(&v.to_ascii_lowercase().as_str())
+}
+
 /// A reference to a secret kept elsewhere, a template slot, or a stand-in word: never a secret itself.
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
@@ -189,6 +194,42 @@ pub fn is_placeholder(value: &str) -> bool {
     ] {
         if lower.starts_with(prefix) && is_identifier_path(&v[prefix.len()..]) {
             return true;
+        }
+    }
+    // A documented prefix with a stand-in tail: sk_live_REPLACE_ME, sk-proj-REPLACE-ME.
+    if ["replace_me", "replace-me", "replaceme"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    // printf verbs in templates: Password=%s.
+    if v.len() <= 4 && v.starts_with('%') && v.ends_with(['s', 'd', 'v', 'q']) {
+        return true;
+    }
+    // The error or default operand of shell and compose expansion: ${VAR:?VAR must be set}, ${X:-OTHER_VAR}.
+    if let Some(rest) = ["?", ":?", ":-", "-"]
+        .iter()
+        .find_map(|p| v.strip_prefix(p))
+    {
+        if !rest.is_empty()
+            && rest.contains('_')
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return true;
+        }
+    }
+    // A Kubernetes Secret's data holds base64: `Y2hhbmdlbWU=` is `changeme`, still a stand-in.
+    if v.len() >= 8 && v.len() % 4 == 0 && v.len() <= 64 {
+        use base64::Engine as _;
+        if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(v) {
+            if let Ok(text) = std::str::from_utf8(&decoded) {
+                if text.chars().all(|c| c.is_ascii_graphic()) && is_placeholder_word(text) {
+                    return true;
+                }
+            }
         }
     }
     // "your-storage-key-here", "<insert password>", "enter_password_here" and the like.
@@ -404,6 +445,25 @@ mod tests {
 
     #[test]
     fn placeholders_and_references_are_not_secrets() {
+        for v in [
+            "sk_live_REPLACE_ME",
+            "sk-proj-replace-me",
+            "%s",
+            "?AZURE_CLIENT_SECRET",
+            ":-FALLBACK_SECRET",
+            "Y2hhbmdlbWU=",
+            "cGFzc3dvcmQ=",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        // base64 of a real-looking value, and a value that only contains an operator character, stay.
+        for v in [
+            "UXo3I21WMnBMazkhd1I0dA==",
+            "?x9Kq2mPl7vR3tW8z",
+            "%sQz7mV2pLk9",
+        ] {
+            assert!(!is_placeholder(v), "{v}");
+        }
         for v in [
             "",
             "${DB_PASSWORD}",

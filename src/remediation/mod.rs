@@ -310,6 +310,19 @@ pub fn render(
                 &secret_name,
                 key_name.as_deref(),
             ));
+            // On App Service and Functions the platform resolves a Key Vault reference in an app setting
+            // (an environment variable, `:` written `__`), which overrides the file's value.
+            if let (Host::Appservice | Host::Functions, Some(setting)) = (host, key_name.as_deref())
+            {
+                let vault = ctx.placeholders.key_vault.as_deref().unwrap_or("<vault>");
+                out.replacement = Some(Replacement {
+                    before: f.snippet.clone(),
+                    after: format!(
+                        "{}=@Microsoft.KeyVault(VaultName={vault};SecretName={secret_name})   # the app setting, resolved by App Service with the identity; no copy in files the app reads",
+                        setting.replace(':', "__")
+                    ),
+                });
+            }
             if !informational {
                 out.notes.push(HISTORY_NOTE.to_string());
             }
