@@ -347,6 +347,40 @@ pub fn reachable_blobs(top: &Path, refs: &[&str]) -> anyhow::Result<Vec<(String,
         .collect())
 }
 
+/// Every path at which each of `oids` was ever added or changed in a commit reachable from `refs`.
+/// `rev-list --objects` names a blob by the first path it met, so a secret file copied elsewhere would
+/// otherwise be reported at one place only. One `git log --raw` pass over the history (merges against
+/// each parent, so a blob a merge introduced is seen).
+pub fn blob_paths(
+    top: &Path,
+    refs: &[&str],
+    oids: &std::collections::BTreeSet<String>,
+) -> anyhow::Result<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>> {
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    if oids.is_empty() {
+        return Ok(out);
+    }
+    let mut args = vec![
+        "log",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "--root",
+        "-m",
+        "--format=",
+    ];
+    args.extend_from_slice(refs);
+    let raw = git_output(top, &args, None)?;
+    for change in parse_raw_diff(&raw)? {
+        if oids.contains(&change.blob) {
+            out.entry(change.blob).or_default().insert(change.path);
+        }
+    }
+    Ok(out)
+}
+
 /// Commits reachable from `refs`, oldest first: (id, author, ISO date).
 pub fn commits(top: &Path, refs: &[&str]) -> anyhow::Result<Vec<(String, String, String)>> {
     let mut args = vec![

@@ -348,17 +348,55 @@ pub fn run_history(
         }
     }
 
-    // Which commits hold each secret blob at its path.
-    let commits = git::commits(top, &refs)?;
-    let mut specs = Vec::new();
-    for (_, path, _) in &with_findings {
-        for (id, _, _) in &commits {
-            specs.push(format!("{id}:{path}"));
+    // A secret blob may live at more paths than the one rev-list named: scan it under each of them
+    // (path globs of rules may differ), so each place is reported.
+    let secret_oids: std::collections::BTreeSet<String> =
+        with_findings.iter().map(|(o, _, _)| o.clone()).collect();
+    let mut extra: Vec<(String, String)> = Vec::new();
+    for (oid, paths) in git::blob_paths(top, &refs, &secret_oids)? {
+        for p in paths {
+            let known = with_findings.iter().any(|(o, q, _)| *o == oid && *q == p);
+            if !known && !config.exclude.is_excluded(&p) {
+                extra.push((oid.clone(), p));
+            }
         }
-        specs.push(format!("HEAD:{path}"));
     }
-    let resolved = git::resolve_specs(top, &specs)?;
-    let mut resolved = resolved.into_iter();
+    if !extra.is_empty() {
+        let mut scanner = FileScanner::new(detector, key, &settings);
+        let oids: Vec<&str> = extra.iter().map(|(o, _)| o.as_str()).collect();
+        for ((oid, path), bytes) in extra.iter().zip(git::read_blobs(top, &oids)?) {
+            if let FileResult::Scanned { findings, .. } = scanner.scan_bytes(path, &bytes) {
+                if !findings.is_empty() {
+                    with_findings.push((oid.clone(), path.clone(), findings));
+                }
+            }
+        }
+    }
+
+    // Which commits hold each secret blob at its path: `<commit>:<path>` resolved in batches, so memory
+    // stays bounded by the batch, not by commits × paths.
+    let commits = git::commits(top, &refs)?;
+    let per_path = commits.len() + 1;
+    let batch = (500_000 / per_path).max(1);
+    // For each (blob, path): the indices of the commits holding it there, and whether HEAD does.
+    let mut holdings: Vec<(Vec<usize>, bool)> = Vec::with_capacity(with_findings.len());
+    for part in with_findings.chunks(batch) {
+        let mut specs = Vec::with_capacity(part.len() * per_path);
+        for (_, path, _) in part {
+            for (id, _, _) in &commits {
+                specs.push(format!("{id}:{path}"));
+            }
+            specs.push(format!("HEAD:{path}"));
+        }
+        let names = git::resolve_specs(top, &specs)?;
+        for ((oid, _, _), named) in part.iter().zip(names.chunks(per_path)) {
+            let holds = |n: &Option<String>| n.as_deref() == Some(oid.as_str());
+            let holding: Vec<usize> = (0..commits.len())
+                .filter(|&i| named.get(i).is_some_and(holds))
+                .collect();
+            holdings.push((holding, named.get(commits.len()).is_some_and(holds)));
+        }
+    }
     // (path, fingerprint) → finding, with the indices of its first and last holding commits.
     let mut merged: BTreeMap<(String, String), (Finding, usize, usize)> = BTreeMap::new();
     let info = |i: usize| crate::finding::CommitInfo {
@@ -366,11 +404,7 @@ pub fn run_history(
         author: commits[i].1.clone(),
         date: commits[i].2.clone(),
     };
-    for (oid, _path, findings) in with_findings {
-        let holding: Vec<usize> = (0..commits.len())
-            .filter(|_| resolved.next().flatten().as_deref() == Some(oid.as_str()))
-            .collect();
-        let at_head = resolved.next().flatten().as_deref() == Some(oid.as_str());
+    for ((_, _, findings), (holding, at_head)) in with_findings.into_iter().zip(holdings) {
         let (Some(&first), Some(&last)) = (holding.first(), holding.last()) else {
             continue;
         };

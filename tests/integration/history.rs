@@ -54,6 +54,37 @@ fn finds_deleted_secrets_with_their_commits() {
 }
 
 #[test]
+fn a_secret_file_copied_elsewhere_is_reported_at_every_path() {
+    // rev-list names a blob by one path only; the same bytes at two paths are two places to clean.
+    let t = TempTree::new();
+    t.write("config/app.env", format!("{A}\n"));
+    t.git_commit_all();
+    t.write("deploy/app.env", format!("{A}\n"));
+    t.git(&["add", "-A"]);
+    t.git(&["commit", "-qm", "copy"]);
+    t.git(&["rm", "-q", "config/app.env"]);
+    t.git(&["commit", "-qm", "remove the original"]);
+    let (code, report, stderr) = history(&t, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let findings = report["findings"].as_array().unwrap();
+    let places: Vec<(&str, bool, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap(),
+                f["history"]["present_at_head"].as_bool().unwrap(),
+                f["history"]["commits"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        vec![("config/app.env", false, 2), ("deploy/app.env", true, 2)],
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn other_branches_are_audited_unless_one_is_chosen() {
     let t = TempTree::new();
     t.write("a.txt", "x=1\n");
