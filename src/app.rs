@@ -506,15 +506,16 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
 
 fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::Context {
     let dir = config.first_root_dir();
-    // Reported paths start at the work tree's top, else at a folder root; a file named outside git is
-    // reported as typed, so relative to the current folder.
+    // Reported paths start at the work tree's top, else at the one folder root; a file named outside git,
+    // or any path when several roots are named outside git, is reported as typed (relative to the
+    // current folder).
     let first_is_dir = config
         .roots
         .iter()
         .flatten()
         .next()
         .is_some_and(|p| p.is_dir());
-    let top = git::worktree_top(&dir).unwrap_or(if first_is_dir {
+    let top = git::worktree_top(&dir).unwrap_or(if first_is_dir && config.roots.len() == 1 {
         dir
     } else {
         PathBuf::from(".")

@@ -62,8 +62,11 @@ where
 {
     let mut files = Vec::new();
     let mut visitor = make_visitor();
+    // Outside git, two folders could each hold a `config.json`: with several roots, each folder's paths
+    // start with the folder as typed, so reported paths never collide.
+    let several = roots.len() > 1;
     for path in roots {
-        match resolve(path) {
+        match resolve(path, several) {
             Ok(root) if root.is_dir => walk_dir(config, &root, &make_visitor),
             Ok(root) => files.push(root),
             Err(message) => visitor(Visit::Error {
@@ -79,10 +82,10 @@ where
 /// How a command-line path is reported: its repository-relative (or root-relative) name, and whether it
 /// is a folder.
 pub fn reported_name(path: &Path) -> Result<(String, bool), String> {
-    resolve(path).map(|r| (r.display, r.is_dir))
+    resolve(path, false).map(|r| (r.display, r.is_dir))
 }
 
-fn resolve(path: &Path) -> Result<Root, String> {
+fn resolve(path: &Path, several: bool) -> Result<Root, String> {
     // A path named on the command line is followed even when it is a symlink (as ripgrep does); links
     // met during the walk are not.
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
@@ -90,6 +93,8 @@ fn resolve(path: &Path) -> Result<Root, String> {
     let display = if is_dir {
         match git::worktree_top(path) {
             Some(top) => relative(&path.canonicalize().map_err(|e| e.to_string())?, &top),
+            None if several && path.is_absolute() => path.to_string_lossy().replace('\\', "/"),
+            None if several => clean(path),
             None => String::new(),
         }
     } else {

@@ -273,3 +273,29 @@ fn sarif_carries_the_rewrites_whose_preconditions_hold_and_validates() {
     let checks = json(&stdout)["findings"][0]["remediation"]["fix"]["checks"].to_string();
     assert!(checks.contains("failed: providerName"), "{checks}");
 }
+
+#[test]
+fn several_roots_outside_git_are_each_fixed_in_place() {
+    let t = TempTree::new();
+    let case = |name: &str| repo_root().join("fixtures/fix").join(name);
+    copy_dir(
+        &case("functions-messaging").join("before"),
+        &t.path().join("a"),
+    );
+    copy_dir(
+        &case("functions-service-bus-isolated").join("before"),
+        &t.path().join("b"),
+    );
+    let (code, stdout, stderr) = run(t.keyless().args(["fix", "a", "b"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    for (dir, name) in [
+        ("a", "functions-messaging"),
+        ("b", "functions-service-bus-isolated"),
+    ] {
+        assert_eq!(
+            std::fs::read(t.path().join(dir).join("local.settings.json")).unwrap(),
+            std::fs::read(case(name).join("after/local.settings.json")).unwrap(),
+            "{dir}"
+        );
+    }
+}

@@ -108,6 +108,20 @@ fn outside_git_paths_are_relative_to_the_scan_root() {
 }
 
 #[test]
+fn several_roots_outside_git_keep_their_folder_so_paths_never_collide() {
+    let t = TempTree::new();
+    t.write("a/app.txt", SECRET_LINE);
+    t.write("b/app.txt", SECRET_LINE);
+    assert_eq!(paths(&t, &["a", "b"]), vec!["a/app.txt", "b/app.txt"]);
+    let abs_a = t.path().join("a").to_string_lossy().replace('\\', "/");
+    let abs_b = t.path().join("b").to_string_lossy().replace('\\', "/");
+    assert_eq!(
+        paths(&t, &[abs_a.as_str(), abs_b.as_str()]),
+        vec![format!("{abs_a}/app.txt"), format!("{abs_b}/app.txt")]
+    );
+}
+
+#[test]
 fn large_files_are_skipped_and_counted() {
     let t = TempTree::new();
     t.write("big.txt", format!("{SECRET_LINE}{}", "x".repeat(5000)));
