@@ -216,10 +216,24 @@ impl<'a> FileScanner<'a> {
             }
             // What the decoded value holds is the finding; a rule that matched the encoded text of the
             // same value (a password-named key with a base64 value) would only report the encoding.
-            candidates
-                .retain(|c| c.secret.end <= view.origin.start || c.secret.start >= view.origin.end);
-            for mut c in decoded {
-                c.secret = view.origin.clone();
+            // A mapped view (a notebook cell) replaces only the matches that overlap its own findings.
+            let mapped: Vec<std::ops::Range<usize>> = decoded
+                .iter()
+                .map(|c| view.parent_range(&c.secret))
+                .collect();
+            if view.map.is_empty() {
+                candidates.retain(|c| {
+                    c.secret.end <= view.origin.start || c.secret.start >= view.origin.end
+                });
+            } else {
+                candidates.retain(|c| {
+                    !mapped
+                        .iter()
+                        .any(|m| c.secret.start < m.end && m.start < c.secret.end)
+                });
+            }
+            for (mut c, range) in decoded.into_iter().zip(mapped) {
+                c.secret = range;
                 candidates.push(c);
             }
         }

@@ -1,19 +1,36 @@
 //! Decoders present hidden content to the rules as derived texts ("views") and say where in the original
 //! text a finding in the view must be reported.
 //!
-//! The one decoder today reads Kubernetes `Secret` manifests, whose `data:` values are base64: a password
-//! there is invisible to every regex until it is decoded. A finding inside a decoded value is reported at
-//! the encoded value's location, and fingerprinted by the decoded secret, so the same password committed
-//! in plain text elsewhere has the same fingerprint.
+//! - Kubernetes `Secret` manifests, whose `data:` values are base64: a password there is invisible to every
+//!   regex until it is decoded. A finding inside a decoded value is reported at the encoded value's
+//!   location, and fingerprinted by the decoded secret, so the same password committed in plain text
+//!   elsewhere has the same fingerprint.
+//! - Lines with escaped punctuation (`\u002B`, `\:`, `\=`), presented plain.
+//! - Jupyter notebooks: each cell's source is a JSON array of escaped strings (`api_key=\"...\"`), so
+//!   the code a rule expects exists only after decoding. The cell is presented as the code it holds, with
+//!   an exact map back to the notebook's bytes, so a finding keeps its own line and column.
 
 use base64::Engine as _;
 use std::ops::Range;
 
-/// A derived text. Any secret found in `text` is reported at `origin`, a byte range of the parent text.
+/// A derived text. Any secret found in `text` is reported at `origin`, a byte range of the parent text,
+/// unless `map` is given: then `map[i]` is the parent offset of the view's byte `i` (and `map[len]` the end),
+/// and a secret is reported exactly where its escaped form stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View {
     pub text: String,
     pub origin: Range<usize>,
+    pub map: Vec<usize>,
+}
+
+impl View {
+    /// Where a range of the view lies in the parent text.
+    pub fn parent_range(&self, r: &Range<usize>) -> Range<usize> {
+        match (self.map.get(r.start), self.map.get(r.end)) {
+            (Some(&s), Some(&e)) if !self.map.is_empty() => s..e,
+            _ => self.origin.clone(),
+        }
+    }
 }
 
 /// Appends the decoded views of `text` to `out`.
@@ -23,6 +40,111 @@ pub fn views(text: &str, out: &mut Vec<View>) {
     }
     if text.contains("\\u00") || text.contains("\\:") || text.contains("\\=") {
         escaped_lines(text, out);
+    }
+    if text.contains("\"cell_type\"") && text.contains("\"source\"") {
+        notebook_cells(text, out);
+    }
+}
+
+/// Each `"source"` of a notebook cell (an array of JSON strings, or one string) becomes a view holding the
+/// decoded code, mapped byte for byte to the escaped text.
+fn notebook_cells(text: &str, out: &mut Vec<View>) {
+    const KEY: &str = "\"source\"";
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(KEY) {
+        let mut p = from + i + KEY.len();
+        from = p;
+        p = skip_ws(bytes, p);
+        if bytes.get(p) != Some(&b':') {
+            continue;
+        }
+        p = skip_ws(bytes, p + 1);
+        let (mut code, mut map) = (String::new(), Vec::new());
+        let start = p;
+        let single = bytes.get(p) == Some(&b'"');
+        if !single {
+            if bytes.get(p) != Some(&b'[') {
+                continue;
+            }
+            p += 1;
+        }
+        loop {
+            p = skip_ws(bytes, p);
+            if bytes.get(p) != Some(&b'"') {
+                break;
+            }
+            match json_string(text, p + 1, &mut code, &mut map) {
+                Some(end) => p = end,
+                None => break,
+            }
+            if single {
+                break;
+            }
+            p = skip_ws(bytes, p);
+            if bytes.get(p) == Some(&b',') {
+                p += 1;
+            }
+        }
+        if code.is_empty() || code.len() > 1 << 20 {
+            continue;
+        }
+        map.push(p);
+        out.push(View {
+            text: code,
+            origin: start..p,
+            map,
+        });
+        from = p.max(from);
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut p: usize) -> usize {
+    while bytes.get(p).is_some_and(|b| b.is_ascii_whitespace()) {
+        p += 1;
+    }
+    p
+}
+
+/// Decodes the JSON string whose content starts at `p` into `out`, recording each decoded byte's offset
+/// in `map`; returns the offset after the closing quote.
+fn json_string(text: &str, mut p: usize, out: &mut String, map: &mut Vec<usize>) -> Option<usize> {
+    let bytes = text.as_bytes();
+    loop {
+        let at = p;
+        let c = text.get(p..)?.chars().next()?;
+        let (decoded, next) = match c {
+            '"' => return Some(p + 1),
+            '\\' => {
+                let e = *bytes.get(p + 1)?;
+                let simple = match e {
+                    b'"' => Some('"'),
+                    b'\\' => Some('\\'),
+                    b'/' => Some('/'),
+                    b'n' => Some('\n'),
+                    b't' => Some('\t'),
+                    b'r' => Some('\r'),
+                    b'b' => Some('\u{8}'),
+                    b'f' => Some('\u{c}'),
+                    _ => None,
+                };
+                match simple {
+                    Some(ch) => (ch, p + 2),
+                    None if e == b'u' => {
+                        let hex = text.get(p + 2..p + 6)?;
+                        let unit = u32::from_str_radix(hex, 16).ok()?;
+                        (char::from_u32(unit).unwrap_or('\u{fffd}'), p + 6)
+                    }
+                    None => return None,
+                }
+            }
+            ch => (ch, p + ch.len_utf8()),
+        };
+        for _ in 0..decoded.len_utf8() {
+            map.push(at);
+        }
+        out.push(decoded);
+        p = next;
     }
 }
 
@@ -45,6 +167,7 @@ fn escaped_lines(text: &str, out: &mut Vec<View>) {
             out.push(View {
                 text: plain,
                 origin: start..start + line.len(),
+                map: Vec::new(),
             });
         }
     }
@@ -115,6 +238,7 @@ fn kubernetes_secret_data(text: &str, out: &mut Vec<View>) {
                     out.push(View {
                         text: format!("{key}: {decoded}"),
                         origin: start..start + value.len(),
+                        map: Vec::new(),
                     });
                 }
                 continue;
@@ -188,6 +312,21 @@ mod tests {
             "  \"AccountKey\": \"ab\\u002Bcd\\u003D\""
         );
         assert_eq!(out[1].text, "url=jdbc:sqlserver://h;password=x");
+    }
+
+    #[test]
+    fn notebook_cells_are_presented_as_code_mapped_to_their_escaped_bytes() {
+        let text = "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n    \"client = C(\\n\",\n    \"    key=\\\"abc\\\",\\n\",\n    \")\"\n]}]}\n";
+        let mut out = Vec::new();
+        views(text, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].text, "client = C(\n    key=\"abc\",\n)");
+        let at = out[0].text.find("abc").unwrap();
+        let r = out[0].parent_range(&(at..at + 3));
+        assert_eq!(&text[r], "abc");
+        // The quote before it is escaped in the notebook: two bytes for one.
+        let q = out[0].parent_range(&(at - 1..at));
+        assert_eq!(&text[q], "\\\"");
     }
 
     #[test]

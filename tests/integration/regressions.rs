@@ -172,3 +172,34 @@ fn walk_errors_do_not_carry_absolute_paths() {
         "{message}"
     );
 }
+
+#[test]
+fn a_key_in_a_notebook_cell_is_found_at_its_own_line_and_masked() {
+    // The endpoint and the key are on different source lines of one cell, and every quote is escaped.
+    let t = TempTree::new();
+    t.write(
+        "explore.ipynb",
+        concat!(
+            "{\n \"cells\": [\n  {\n   \"cell_type\": \"code\",\n   \"metadata\": {},\n   \"source\": [\n",
+            "    \"client = AzureOpenAI(\\n\",\n",
+            "    \"    azure_endpoint=\\\"https://oai-lab.openai.azure.com/\\\",\\n\",\n",
+            "    \"    api_key=\\\"5e83afbbf9900a4f6f01b39e4c97f6d9\\\",\\n\",\n",
+            "    \")\"\n   ]\n  }\n ],\n \"nbformat\": 4\n}\n"
+        ),
+    );
+    let (code, stdout, _) = run(t.keyless().args(["scan", ".", "--format", "json"]));
+    assert_eq!(code, 1, "{stdout}");
+    let report = json(&stdout);
+    let f = &report["findings"][0];
+    assert_eq!(f["rule_id"], "ai-services.openai-key-near-endpoint");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(9), Some(20))
+    );
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert!(
+        !stdout.contains("5e83afbbf9900a4f6f01b39e4c97f6d9"),
+        "{stdout}"
+    );
+    assert!(f["captures"]["resource"] == "oai-lab", "{f}");
+}
