@@ -163,6 +163,13 @@ fn suggest_fix(
     })
 }
 
+/// `docker-compose.yml`, `compose.yaml`, `docker-compose.override.yml` and the like.
+fn is_compose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    (name.starts_with("docker-compose") || name.starts_with("compose"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
 /// The remediation of one finding.
 pub fn render(
     r: &Remediation,
@@ -194,6 +201,11 @@ pub fn render(
     let kind = match (r.kind, target) {
         (_, Target::Local) => RemediationKind::LocalDevelopment,
         (RemediationKind::ManagedIdentity, Target::Other) => RemediationKind::KeyVault,
+        // A compose file that names no Azure endpoint wires up containers on one machine: a service
+        // password there (REDIS_PASSWORD, POSTGRES_PASSWORD) is a local development secret.
+        (RemediationKind::ManagedIdentity, Target::Unknown) if is_compose_file(&f.path) => {
+            RemediationKind::LocalDevelopment
+        }
         (kind, _) => kind,
     };
     // The Key Vault secret is named after the setting that holds the value (the whole value moves).
@@ -331,9 +343,13 @@ pub fn render(
             }
         }
         RemediationKind::LocalDevelopment => {
-            let what = target_host.as_deref().unwrap_or("a local service");
+            let what = target_host
+                .as_deref()
+                .map_or("a local development service".to_string(), |h| {
+                    format!("{h}, a local development service")
+                });
             out.summary = format!(
-                "This secret is for {what}, a local development service: keep it out of the repository (.NET user secrets, an untracked .env file, an environment variable), and when the same setting points at Azure, use a managed identity instead."
+                "This secret is for {what}: keep it out of the repository (.NET user secrets, an untracked .env file, an environment variable), and when the same setting points at Azure, use a managed identity instead."
             );
             let key = key_name.as_deref().unwrap_or("<setting>");
             out.steps.push(Step {

@@ -227,3 +227,21 @@ fn rendered_remediation_per_service_snapshots() {
         insta::assert_snapshot!(format!("remediation_{}", name.replace('.', "_")), snapshot);
     }
 }
+
+#[test]
+fn a_service_password_in_a_compose_file_without_an_azure_host_is_local_development() {
+    let t = TempTree::new();
+    t.git(&["init", "-q", "-b", "main"]);
+    t.write(
+        "docker-compose.yml",
+        "services:\n  api:\n    environment:\n      REDIS_PASSWORD: Vq8wLzT3rPk2Nd6s\n",
+    );
+    let r = remediation_of(&t, ".", &[]);
+    assert_eq!(r["kind"], "local-development", "{r}");
+    assert!(!r["summary"].as_str().unwrap().contains("<cache>"), "{r}");
+    // The same setting outside a compose file keeps the managed-identity advice.
+    let t = TempTree::new();
+    t.git(&["init", "-q", "-b", "main"]);
+    t.write("app.env", "REDIS_PASSWORD=Vq8wLzT3rPk2Nd6s\n");
+    assert_eq!(remediation_of(&t, ".", &[])["kind"], "managed-identity");
+}
