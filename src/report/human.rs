@@ -67,11 +67,13 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
         if let Some(r) = &f.remediation.replacement {
             let _ = writeln!(out, "      {} {}", paint.wrap("32", "write:"), r.after);
         }
+        // The first command to run, from the first step that has one (a rotate step of a third-party
+        // token may be prose only).
         if let Some(cmd) = f
             .remediation
             .steps
-            .first()
-            .and_then(|s| s.commands.iter().find(|c| c.shell != Shell::Text))
+            .iter()
+            .find_map(|s| s.commands.iter().find(|c| c.shell != Shell::Text))
         {
             let first_line = cmd.text.lines().next().unwrap_or_default();
             let _ = writeln!(out, "      {} {first_line}", paint.wrap("2", "$"));
