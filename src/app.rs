@@ -52,18 +52,23 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
     let mut outcome = scan::run(&config, &detector, &key);
     remediation::attach(&rules, &mut outcome.findings, &ctx);
     let top = ctx.top.clone().unwrap_or_else(|| PathBuf::from("."));
-    let mut by_path: std::collections::BTreeMap<&str, Vec<&crate::finding::Finding>> =
+    // Grouped by the file on disk: two roots in different repositories can report the same path.
+    let mut by_file: std::collections::BTreeMap<PathBuf, (&str, Vec<&crate::finding::Finding>)> =
         Default::default();
     for f in outcome.findings.iter().filter(|f| !f.is_suppressed()) {
-        by_path.entry(f.path.as_str()).or_default().push(f);
+        let fs_path = f.fs_path.clone().unwrap_or_else(|| top.join(&f.path));
+        by_file
+            .entry(fs_path)
+            .or_insert_with(|| (f.path.as_str(), Vec::new()))
+            .1
+            .push(f);
     }
     let mut out = String::new();
     let mut err = String::new();
     let mut fixed = 0usize;
     let mut failed_io = false;
-    for (path, findings) in &by_path {
-        let fs_path = top.join(path);
-        let Some((bytes, text, encoding)) = crate::fix::read_text(&fs_path)
+    for (fs_path, (path, findings)) in &by_file {
+        let Some((bytes, text, encoding)) = crate::fix::read_text(fs_path)
             .with_context(|| format!("reading {}", fs_path.display()))?
         else {
             continue;
@@ -76,7 +81,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             ));
             continue;
         }
-        let rewrites = crate::fix::plan(&text, &fs_path, findings, &ctx.placeholders);
+        let rewrites = crate::fix::plan(&text, fs_path, &top, findings, &ctx.placeholders);
         for r in &rewrites {
             if let Some(reason) = r.skip_reason(args.force) {
                 err.push_str(&format!(
@@ -107,17 +112,27 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
                 .to_string();
             // The removed lines hold the secrets: mask them as every report does.
             // Every secret of the file, suppressed ones included, may stand in a context line.
+            // A secret that spans lines (a PEM key) never stands whole in a diff, whose every line has a
+            // prefix: each of its lines is masked on its own.
             for f in outcome.findings.iter().filter(|f| f.path == *path) {
                 let raw = crate::fix::secret_text(&text, f);
-                if !raw.is_empty() && !args.show_secrets {
-                    shown = shown.replace(raw, &f.preview);
+                if raw.is_empty() || args.show_secrets {
+                    continue;
+                }
+                shown = shown.replace(raw, &f.preview);
+                if raw.contains('\n') {
+                    for piece in raw.split('\n').map(|l| l.trim_end_matches('\r')) {
+                        if piece.len() >= 4 {
+                            shown = shown.replace(piece, "…");
+                        }
+                    }
                 }
             }
             out.push_str(&shown);
             continue;
         }
         let now =
-            std::fs::read(&fs_path).with_context(|| format!("reading {}", fs_path.display()))?;
+            std::fs::read(fs_path).with_context(|| format!("reading {}", fs_path.display()))?;
         if now != bytes {
             err.push_str(&format!(
                 "keyless: {path}: changed since it was scanned; not written\n"
@@ -125,7 +140,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             failed_io = true;
             continue;
         }
-        write_atomically(&fs_path, &crate::source::encode(&new_text, encoding))?;
+        write_atomically(fs_path, &crate::source::encode(&new_text, encoding))?;
         out.push_str(&format!(
             "fixed {path}: {applied} finding{}\n",
             if applied == 1 { "" } else { "s" }

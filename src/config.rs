@@ -138,10 +138,12 @@ impl Config {
                         .as_ref()
                         .map_or(String::new(), |p| p.display().to_string());
                     let text = source.as_ref().map_or("", |s| s.text.as_str());
-                    let line = text
+                    // The entry's line: its id after the `[severity]` header.
+                    let section = text.find("[severity]").unwrap_or(0);
+                    let line = text[section..]
                         .find(&format!("\"{id}\""))
-                        .or_else(|| text.find(id.as_str()))
-                        .map_or(0, |o| line_col(text, o).0);
+                        .or_else(|| text[section..].find(id.as_str()))
+                        .map_or(0, |o| line_col(text, section + o).0);
                     format!("{name}:{line}")
                 };
                 Ok(SeverityOverride {
@@ -280,7 +282,12 @@ impl Config {
                     hit = true;
                 }
             }
-            if !hit {
+            // A disabled rule is not loaded; its entry is not a typo.
+            let disabled = self
+                .disabled_rules
+                .iter()
+                .any(|d| *d == o.id || d.starts_with(&pack));
+            if !hit && !disabled {
                 bail!(
                     "{}: [severity]: no rule or pack has the id '{}'",
                     o.at,

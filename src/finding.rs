@@ -51,6 +51,10 @@ pub struct Finding {
     pub secret: Option<String>,
     #[serde(skip)]
     pub rule_index: usize,
+    /// Where the file is on disk, for `keyless fix` (reported paths are relative to a repository's top,
+    /// which differs between roots). None for standard input and git blobs.
+    #[serde(skip)]
+    pub fs_path: Option<std::path::PathBuf>,
 }
 
 /// The name of the setting whose value holds the secret, read from the line up to the secret:
@@ -78,13 +82,82 @@ pub fn setting_of(prefix: &str, previous_line: Option<&str>) -> Option<String> {
     } else if let Some(c) = QUOTED.captures(prefix) {
         c.get(1)?.as_str()
     } else {
-        BARE.captures(prefix)?.get(1)?.as_str()
+        let c = BARE.captures(prefix)?;
+        // `new SqlConnection("Server=...;Database=...;Password=`: a name inside a string literal is part
+        // of the value, not the setting.
+        if prefix[..c.get(0)?.start()].matches('"').count() % 2 == 1 {
+            return None;
+        }
+        c.get(1)?.as_str()
     };
     if !name.eq_ignore_ascii_case("value") {
         return Some(name.to_string());
     }
     let named = |text: &str| NAME.captures_iter(text).last().map(|c| c[1].to_string());
     named(prefix).or_else(|| previous_line.and_then(named))
+}
+
+/// The configuration path of the JSON value that holds offset `pos`: `{"Stripe": {"ApiKey": "..."}}` →
+/// `Stripe:ApiKey`, the name .NET configuration (and an App Service setting `Stripe__ApiKey`) gives it.
+/// None when `pos` is not inside a string value of an object member, when an array lies on the way, or
+/// when the text before `pos` is not well-formed JSON.
+pub fn json_setting_path(text: &str, pos: usize) -> Option<String> {
+    if pos > 4 << 20 || pos > text.len() {
+        return None;
+    }
+    // Each open container: whether it is an object, and the key of the member being read.
+    let mut stack: Vec<(bool, Option<String>)> = Vec::new();
+    let mut expecting_key = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < pos {
+        match bytes[i] {
+            b'{' => {
+                stack.push((true, None));
+                expecting_key = true;
+            }
+            b'[' => {
+                stack.push((false, None));
+                expecting_key = false;
+            }
+            b'}' | b']' => {
+                stack.pop()?;
+                expecting_key = false;
+            }
+            b',' => expecting_key = stack.last().is_some_and(|(obj, _)| *obj),
+            b':' => expecting_key = false,
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= pos {
+                    // `pos` is inside this string: it must be a member's value.
+                    if expecting_key {
+                        return None;
+                    }
+                    break;
+                }
+                if expecting_key {
+                    let key = text.get(start..j)?.to_string();
+                    stack.last_mut()?.1 = Some(key);
+                    expecting_key = false;
+                }
+                i = j;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut parts = Vec::new();
+    for (is_object, key) in &stack {
+        if !is_object {
+            return None;
+        }
+        parts.push(key.clone()?);
+    }
+    (!parts.is_empty()).then(|| parts.join(":"))
 }
 
 /// Where a secret found by `--history` lives in the repository's history.
@@ -143,6 +216,7 @@ impl Finding {
             suppression: None,
             secret: None,
             rule_index,
+            fs_path: None,
         }
     }
 
@@ -314,6 +388,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn json_values_are_named_by_their_configuration_path() {
+        let text = r#"{ "Logging": { "Level": "x" }, "Stripe": { "ApiKey": "sk_live_abc", "n": [1, {"a": "b"}] } }"#;
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(
+            json_setting_path(text, at("sk_live")).as_deref(),
+            Some("Stripe:ApiKey")
+        );
+        assert_eq!(
+            json_setting_path(text, at("x\"")).as_deref(),
+            Some("Logging:Level")
+        );
+        // Inside an array, or inside a key: no path.
+        assert_eq!(json_setting_path(text, at("b\"")), None);
+        assert_eq!(json_setting_path(text, at("piKey")), None);
+        // Escaped quotes inside earlier strings do not end them.
+        let text = r#"{"A": "q\"x", "B": {"C": "secret"}}"#;
+        assert_eq!(
+            json_setting_path(text, text.find("secret").unwrap()).as_deref(),
+            Some("B:C")
+        );
+    }
+
+    #[test]
     fn the_setting_is_the_key_whose_value_holds_the_secret() {
         let cases = [
             (
@@ -353,6 +450,10 @@ mod tests {
                 Some("SENDGRID_KEY"),
             ),
             (r#""a": "b", "Key": ""#, Some("Key")),
+            (
+                r#"using var c = new SqlConnection("Server=tcp:x;Database=orders;User ID=u;Password="#,
+                None,
+            ),
         ];
         assert_eq!(
             setting_of("          value: ", Some("        - name: DB_PASSWORD")).as_deref(),

@@ -13,7 +13,7 @@
 //! - Azure Functions connection settings → `AzureWebJobsStorage__accountName`,
 //!   `<CONN>__fullyQualifiedNamespace` (Service Bus, Event Hubs), `<CONN>__accountEndpoint` (Cosmos DB);
 //! - with `--key-vault NAME`, a secret that no managed identity can replace, held in an App Service or
-//!   Functions app setting declared in Terraform, Bicep or an ARM template →
+//!   Functions app setting declared in Terraform or Bicep →
 //!   `@Microsoft.KeyVault(VaultName=NAME;SecretName=<setting>)`, which the platform resolves with the app's
 //!   identity. Settings read by the application itself (appsettings.json, .env) are not rewritten: nothing
 //!   would resolve the reference there.
@@ -78,10 +78,12 @@ pub fn can_rewrite(f: &Finding, opts: &Placeholders) -> bool {
         || (opts.key_vault.is_some() && f.remediation.kind == RemediationKind::KeyVault)
 }
 
-/// Plans the rewrites for the findings of one file. `fs_path` locates the project files the checks read.
+/// Plans the rewrites for the findings of one file. `fs_path` locates the project files the checks read;
+/// they are looked for in its folder and the folders above, up to `root` (the scan's top) at most.
 pub fn plan(
     text: &str,
     fs_path: &Path,
+    root: &Path,
     findings: &[&Finding],
     opts: &Placeholders,
 ) -> Vec<Rewrite> {
@@ -102,11 +104,17 @@ pub fn plan(
             continue;
         }
         let rewrite = match f.rule_id.as_str() {
-            "azure-sql.connection-string-password" => {
-                ado_net(text, &lines, start, f, fs_path, opts.client_id.as_deref())
-            }
+            "azure-sql.connection-string-password" => ado_net(
+                text,
+                &lines,
+                start,
+                f,
+                fs_path,
+                root,
+                opts.client_id.as_deref(),
+            ),
             id => Extension::of(id)
-                .and_then(|ext| functions_connection(text, &lines, start, f, fs_path, ext)),
+                .and_then(|ext| functions_connection(text, &lines, start, f, fs_path, root, ext)),
         };
         let rewrite = match (rewrite, &opts.key_vault) {
             (None, Some(vault)) if f.remediation.kind == RemediationKind::KeyVault => {
@@ -162,7 +170,8 @@ fn offset_of(text: &str, lines: &LineIndex, line: usize, column: usize) -> usize
         .map_or(range.end, |(i, _)| range.start + i)
 }
 
-/// The quoted string around `at`, when the line has an opening and a closing quote around it.
+/// The quoted string around `at`, when the line has an opening and a closing quote around it. A quote
+/// escaped with a backslash does not close the string.
 fn enclosing_value(text: &str, lines: &LineIndex, at: usize) -> Option<Range<usize>> {
     let (line, _) = lines.locate(text, at);
     let lr = lines.line_range(text, line);
@@ -170,8 +179,16 @@ fn enclosing_value(text: &str, lines: &LineIndex, at: usize) -> Option<Range<usi
     let open = before.rfind(['"', '\''])?;
     let quote = before[open..].chars().next()?;
     let start = lr.start + open + 1;
-    let end = at + text[at..lr.end].find(quote)?;
-    Some(start..end)
+    let mut escaped = false;
+    for (i, c) in text[at..lr.end].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            c if c == quote => return Some(start..at + i),
+            _ => {}
+        }
+    }
+    None
 }
 
 const USER_KEYS: &[&str] = &["user id", "userid", "uid", "user", "username", "user name"];
@@ -183,6 +200,7 @@ fn ado_net(
     at: usize,
     f: &Finding,
     fs_path: &Path,
+    root: &Path,
     client_id: Option<&str>,
 ) -> Option<Rewrite> {
     let range = enclosing_value(text, lines, at)?;
@@ -208,6 +226,7 @@ fn ado_net(
         lines,
         at,
         fs_path,
+        root,
         client_id.is_some(),
     ));
     let trailing = value.trim_end().ends_with(';');
@@ -254,6 +273,7 @@ fn sql_client_check(
     lines: &LineIndex,
     at: usize,
     fs_path: &Path,
+    root: &Path,
     user_assigned: bool,
 ) -> Check {
     let (line, _) = lines.locate(text, at);
@@ -264,7 +284,7 @@ fn sql_client_check(
         );
     }
     let needed = if user_assigned { (3, 0) } else { (2, 1) };
-    for project in project_files(fs_path, |n| {
+    for project in project_files(fs_path, root, |n| {
         n.ends_with(".csproj") || n.ends_with(".fsproj")
     }) {
         let Ok(content) = std::fs::read_to_string(&project) else {
@@ -401,6 +421,7 @@ fn functions_connection(
     at: usize,
     f: &Finding,
     fs_path: &Path,
+    root: &Path,
     ext: Extension,
 ) -> Option<Rewrite> {
     let value = enclosing_value(text, lines, at)?;
@@ -419,6 +440,7 @@ fn functions_connection(
         || key.contains([':', '\\'])
         || (ext == Extension::Storage) != (key == "AzureWebJobsStorage")
         || (ext != Extension::Storage && !in_settings_file)
+        || (in_settings_file && !in_values_section(text, key_at))
     {
         return None;
     }
@@ -473,7 +495,7 @@ fn functions_connection(
             ("accountEndpoint", endpoint.to_string(), "account key")
         }
     };
-    checks.push(extension_check(fs_path, ext));
+    checks.push(extension_check(fs_path, root, ext));
     Some(Rewrite {
         line: f.line,
         rule_id: f.rule_id.clone(),
@@ -487,6 +509,18 @@ fn functions_connection(
     })
 }
 
+/// Whether `at` lies in `local.settings.json`'s top-level `"Values"` object: the settings the Functions host
+/// reads. Its `"ConnectionStrings"` section is read by code with GetConnectionString, not by bindings.
+fn in_values_section(text: &str, at: usize) -> bool {
+    let Some(key) = text.find("\"Values\"") else {
+        return false;
+    };
+    let Some(open) = text[key..].find('{').map(|i| key + i) else {
+        return false;
+    };
+    open < at && block_end(text, open).is_some_and(|end| at < end)
+}
+
 fn azure_host_check(host: &str) -> Check {
     if is_azure_host(host) {
         Check::Passed(format!("{host} is an Azure endpoint"))
@@ -498,8 +532,8 @@ fn azure_host_check(host: &str) -> Check {
 /// Whether the function app's binding extension reads identity-based connections. A .NET project says so
 /// with its package references (nearest project file first); other languages with the extension bundle
 /// in `host.json`.
-fn extension_check(fs_path: &Path, ext: Extension) -> Check {
-    for project in project_files(fs_path, |n| {
+fn extension_check(fs_path: &Path, root: &Path, ext: Extension) -> Check {
+    for project in project_files(fs_path, root, |n| {
         n.ends_with(".csproj") || n.ends_with(".fsproj")
     }) {
         let Ok(content) = std::fs::read_to_string(&project) else {
@@ -547,12 +581,12 @@ fn extension_check(fs_path: &Path, ext: Extension) -> Check {
                 .join(", ")
         ));
     }
-    extension_bundle_check(fs_path, ext.min_bundle())
+    extension_bundle_check(fs_path, root, ext.min_bundle())
 }
 
 /// Non-.NET function apps get their extensions from the bundle that `host.json` names.
-fn extension_bundle_check(fs_path: &Path, min_major: u32) -> Check {
-    for host in project_files(fs_path, |n| n == "host.json") {
+fn extension_bundle_check(fs_path: &Path, root: &Path, min_major: u32) -> Check {
+    for host in project_files(fs_path, root, |n| n == "host.json") {
         let Ok(content) = std::fs::read_to_string(&host) else {
             continue;
         };
@@ -588,12 +622,12 @@ fn extension_bundle_check(fs_path: &Path, min_major: u32) -> Check {
 enum Iac {
     Terraform,
     Bicep,
-    Arm,
 }
 
 /// With `--key-vault`: the app setting's literal value becomes a Key Vault reference. Only where the value
-/// is an app setting of a web or function app declared in infrastructure code, because App Service
-/// resolves the reference with the app's managed identity before the application sees it.
+/// is an app setting of a web or function app declared in Terraform or Bicep, because App Service resolves
+/// the reference with the app's managed identity before the application sees it. Files the application
+/// reads itself (appsettings.json, .env) are never rewritten: nothing would resolve the reference there.
 fn key_vault_reference(
     text: &str,
     lines: &LineIndex,
@@ -606,14 +640,14 @@ fn key_vault_reference(
     let iac = match ext.as_str() {
         "tf" => Iac::Terraform,
         "bicep" => Iac::Bicep,
-        "json" => Iac::Arm,
         _ => return None,
     };
     let setting = f.captures.get("setting")?;
     let value = enclosing_value(text, lines, at)?;
     let literal = &text[value.clone()];
-    // Only a plain literal moves: an interpolated value is partly built elsewhere.
-    if ["${", "{{", "$(", "[", "%{"]
+    // Only a plain literal moves: an interpolated value is partly built elsewhere, an escaped one would
+    // have to be unescaped first.
+    if ["${", "{{", "$(", "[", "%{", "\\"]
         .iter()
         .any(|m| literal.contains(m))
     {
@@ -641,7 +675,7 @@ fn key_vault_reference(
 /// The web or function app resource whose app settings enclose `at`.
 struct AppResource {
     kind: String,
-    /// The resource's text, from its declaration to the next declaration (or the end of the file).
+    /// The resource's block, from its declaration to its closing brace.
     body: Range<usize>,
 }
 
@@ -649,59 +683,76 @@ fn enclosing_app(text: &str, at: usize, iac: Iac) -> Option<AppResource> {
     use regex::Regex;
     use std::sync::LazyLock;
     static TF: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"(?m)^\s*resource\s+"([a-z0-9_]+)""#).unwrap());
-    static BICEP: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"(?m)^\s*resource\s+\w+\s+'([A-Za-z0-9./]+)@"#).unwrap());
-    static ARM: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#""type"\s*:\s*"([A-Za-z0-9./]+)""#).unwrap());
+        LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*resource[ \t]+"([a-z0-9_]+)""#).unwrap());
+    static BICEP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m)^[ \t]*resource[ \t]+\w+[ \t]+'([A-Za-z0-9./]+)@"#).unwrap()
+    });
+    static TF_SETTINGS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*app_settings[ \t]*=[ \t]*\{"#).unwrap());
+    static BICEP_SETTINGS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*appSettings[ \t]*:[ \t]*\["#).unwrap());
+    static BICEP_PROPERTIES: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*properties[ \t]*:[ \t]*\{"#).unwrap());
+    static BICEP_NAME: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*name[ \t]*:[ \t]*'([^']*)'"#).unwrap());
     let declarations = match iac {
         Iac::Terraform => &*TF,
         Iac::Bicep => &*BICEP,
-        Iac::Arm => &*ARM,
     };
     let last = declarations.captures_iter(&text[..at]).last()?;
     let kind = last.get(1)?.as_str().to_string();
     let start = last.get(0)?.start();
-    let end = declarations
-        .find_at(text, at)
-        .map_or(text.len(), |m| m.start());
+    // The resource's own block: from its first brace to the matching one.
+    let open = start + text[start..at].find('{')?;
+    let body = start..block_end(text, open)?;
+    if at >= body.end {
+        return None;
+    }
     let lower = kind.to_ascii_lowercase();
-    let (is_app, opener): (bool, &str) = match iac {
-        Iac::Terraform => (
-            lower.starts_with("azurerm_")
+    let settings = match iac {
+        Iac::Terraform => {
+            let is_app = lower.starts_with("azurerm_")
                 && (lower.contains("web_app")
                     || lower.contains("function_app")
                     || lower.contains("app_service"))
-                && !lower.contains("plan"),
-            "app_settings",
-        ),
-        Iac::Bicep | Iac::Arm => {
-            let sites = lower.starts_with("microsoft.web/sites");
-            let config = lower.ends_with("/config");
-            (sites, if config { "properties" } else { "appSettings" })
+                && !lower.contains("plan");
+            if !is_app {
+                return None;
+            }
+            &*TF_SETTINGS
+        }
+        Iac::Bicep => {
+            if !lower.starts_with("microsoft.web/sites") {
+                return None;
+            }
+            if lower.ends_with("/config") {
+                // Only the `appsettings` config resource holds app settings (not authsettings, web, ...).
+                let name = BICEP_NAME.captures(&text[open..at])?;
+                if !name[1].eq_ignore_ascii_case("appsettings") {
+                    return None;
+                }
+                &*BICEP_PROPERTIES
+            } else {
+                &*BICEP_SETTINGS
+            }
         }
     };
-    if !is_app {
+    // The value must sit inside the settings block itself, not merely after it.
+    let inner = &text[open..at];
+    let opener = settings.find_iter(inner).last()?;
+    let block_open = open + opener.end() - 1;
+    if at >= block_end(text, block_open)? {
         return None;
     }
-    // The value must sit inside the resource's app settings: after their opener, still nested in it.
-    let inner = &text[start..at];
-    let open_at = inner.rfind(opener)?;
-    if depth(&inner[open_at..]) <= 0 {
-        return None;
-    }
-    Some(AppResource {
-        kind,
-        body: start..end,
-    })
+    Some(AppResource { kind, body })
 }
 
-/// Brackets opened minus closed, outside quoted strings.
-fn depth(text: &str) -> i64 {
+/// The offset just past the bracket that closes the one at `open`, outside quoted strings.
+fn block_end(text: &str, open: usize) -> Option<usize> {
     let mut depth = 0i64;
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    for c in text.chars() {
+    for (i, c) in text[open..].char_indices() {
         match quote {
             Some(q) => {
                 if escaped {
@@ -715,26 +766,32 @@ fn depth(text: &str) -> i64 {
             None => match c {
                 '"' | '\'' => quote = Some(c),
                 '{' | '[' => depth += 1,
-                '}' | ']' => depth -= 1,
+                '}' | ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(open + i + 1);
+                    }
+                }
                 _ => {}
             },
         }
     }
-    depth
+    None
 }
 
 /// App Service reads Key Vault references with the system-assigned identity, or with a user-assigned one
-/// named by `keyVaultReferenceIdentity` (Terraform `key_vault_reference_identity_id`).
+/// named by `keyVaultReferenceIdentity` (Terraform `key_vault_reference_identity_id`). Only the app's own
+/// block is read.
 fn identity_check(resource: &str, iac: Iac) -> Check {
     let lower = resource.to_ascii_lowercase();
     let has_identity = match iac {
         Iac::Terraform => lower.contains("identity {") || lower.contains("identity{"),
         Iac::Bicep => lower.contains("identity:"),
-        Iac::Arm => lower.contains("\"identity\""),
     };
     if !has_identity {
         return Check::Unchecked(
-            "the resource declares no managed identity here; App Service needs one to read the vault".to_string(),
+            "the resource declares no managed identity here; App Service needs one to read the vault"
+                .to_string(),
         );
     }
     if lower.contains("systemassigned") {
@@ -753,25 +810,34 @@ fn identity_check(resource: &str, iac: Iac) -> Check {
 }
 
 /// Files matching `wanted` in the file's folder and its parents, nearest first.
-fn project_files(fs_path: &Path, wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+fn project_files(fs_path: &Path, root: &Path, wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let canonical = |d: &Path| {
+        if d.as_os_str().is_empty() {
+            Path::new(".").canonicalize()
+        } else {
+            d.canonicalize()
+        }
+    };
+    let root = canonical(root).ok();
     let mut out = Vec::new();
     let mut dir = fs_path.parent();
     while let Some(d) = dir {
-        let mut here: Vec<PathBuf> = std::fs::read_dir(if d.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            d
-        })
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.file_name().is_some_and(|n| wanted(&n.to_string_lossy())))
-                .collect()
-        })
-        .unwrap_or_default();
+        let Ok(here_dir) = canonical(d) else { break };
+        // Never above what was scanned: a host.json or project file there belongs to something else.
+        if root.as_ref().is_some_and(|r| !here_dir.starts_with(r)) {
+            break;
+        }
+        let mut here: Vec<PathBuf> = std::fs::read_dir(&here_dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.file_name().is_some_and(|n| wanted(&n.to_string_lossy())))
+                    .collect()
+            })
+            .unwrap_or_default();
         here.sort();
         out.extend(here);
-        if d.join(".git").exists() {
+        if here_dir.join(".git").exists() || root.as_ref() == Some(&here_dir) {
             break;
         }
         dir = d.parent();

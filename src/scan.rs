@@ -292,10 +292,32 @@ impl<'a> FileScanner<'a> {
                 let mut captures: BTreeMap<String, String> = c.captures.into_iter().collect();
                 let line_start = lines.line_range(src, line).start;
                 let previous = (line > 1).then(|| &src[lines.line_range(src, line - 1)]);
-                if let Some(setting) =
-                    finding::setting_of(&src[line_start..c.secret.start], previous)
-                {
-                    captures.entry("setting".to_string()).or_insert(setting);
+                let prefix = &src[line_start..c.secret.start];
+                // In JSON the whole path names the setting (`Stripe:ApiKey`); local.settings.json's
+                // `Values` are the app's settings themselves.
+                let json_path = display
+                    .to_ascii_lowercase()
+                    .ends_with(".json")
+                    .then(|| finding::json_setting_path(src, c.secret.start))
+                    .flatten()
+                    .map(|p| match p.strip_prefix("Values:") {
+                        Some(rest) if display.ends_with("local.settings.json") => rest.to_string(),
+                        _ => p,
+                    });
+                if let Some(path) = json_path {
+                    captures.entry("setting".to_string()).or_insert(path);
+                } else if let Some(setting) = finding::setting_of(prefix, previous) {
+                    // A "name" that is itself a secret on this line (`ghp_...=sk_live_...`) is not kept.
+                    let name_at = prefix.rfind(setting.as_str()).map(|i| line_start + i);
+                    let overlaps = name_at.is_some_and(|at| {
+                        masks_by_line.get(&line).is_some_and(|ms| {
+                            ms.iter()
+                                .any(|(r, _)| r.start < at + setting.len() && at < r.end)
+                        })
+                    });
+                    if !overlaps {
+                        captures.entry("setting".to_string()).or_insert(setting);
+                    }
                 }
                 let suppression = self
                     .settings
@@ -331,6 +353,7 @@ impl<'a> FileScanner<'a> {
                     suppression,
                     secret: self.settings.show_secrets.then(|| c.normalized.clone()),
                     rule_index: c.rule,
+                    fs_path: None,
                 }
             })
             .collect()
@@ -447,10 +470,15 @@ impl<'a> Worker<'a> {
     fn visit(&mut self, visit: Visit) {
         match visit {
             Visit::File { fs_path, display } => {
-                let result = match std::fs::File::open(&fs_path) {
+                let mut result = match std::fs::File::open(&fs_path) {
                     Ok(mut file) => self.scanner.scan_reader(&display, &mut file),
                     Err(e) => FileResult::Error(format!("cannot open: {e}")),
                 };
+                if let FileResult::Scanned { findings, .. } = &mut result {
+                    for f in findings {
+                        f.fs_path = Some(fs_path.clone());
+                    }
+                }
                 self.local.record(display, result);
             }
             Visit::Skipped { reason, .. } => self.local.skip(reason),

@@ -94,7 +94,15 @@ fn resolve(path: &Path, several: bool) -> Result<Root, String> {
         match git::worktree_top(path) {
             Some(top) => relative(&path.canonicalize().map_err(|e| e.to_string())?, &top),
             None if several && path.is_absolute() => path.to_string_lossy().replace('\\', "/"),
-            None if several => clean(path),
+            None if several => {
+                let typed = clean(path);
+                let typed = typed.trim_end_matches('/');
+                if typed == "." {
+                    String::new()
+                } else {
+                    typed.to_string()
+                }
+            }
             None => String::new(),
         }
     } else {

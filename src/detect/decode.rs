@@ -14,20 +14,23 @@ use base64::Engine as _;
 use std::ops::Range;
 
 /// A derived text. Any secret found in `text` is reported at `origin`, a byte range of the parent text,
-/// unless `map` is given: then `map[i]` is the parent offset of the view's byte `i` (and `map[len]` the end),
-/// and a secret is reported exactly where its escaped form stands.
+/// unless `map` is given: then `map[i]` is the parent range of the view's byte `i` (a decoded `"` came
+/// from the two bytes `\"`), and a secret is reported exactly where its escaped form stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View {
     pub text: String,
     pub origin: Range<usize>,
-    pub map: Vec<usize>,
+    pub map: Vec<Range<usize>>,
 }
 
 impl View {
     /// Where a range of the view lies in the parent text.
     pub fn parent_range(&self, r: &Range<usize>) -> Range<usize> {
-        match (self.map.get(r.start), self.map.get(r.end)) {
-            (Some(&s), Some(&e)) if !self.map.is_empty() => s..e,
+        if r.start >= r.end {
+            return self.origin.clone();
+        }
+        match (self.map.get(r.start), self.map.get(r.end - 1)) {
+            (Some(s), Some(e)) => s.start..e.end,
             _ => self.origin.clone(),
         }
     }
@@ -89,7 +92,6 @@ fn notebook_cells(text: &str, out: &mut Vec<View>) {
         if code.is_empty() || code.len() > 1 << 20 {
             continue;
         }
-        map.push(p);
         out.push(View {
             text: code,
             origin: start..p,
@@ -108,7 +110,12 @@ fn skip_ws(bytes: &[u8], mut p: usize) -> usize {
 
 /// Decodes the JSON string whose content starts at `p` into `out`, recording each decoded byte's offset
 /// in `map`; returns the offset after the closing quote.
-fn json_string(text: &str, mut p: usize, out: &mut String, map: &mut Vec<usize>) -> Option<usize> {
+fn json_string(
+    text: &str,
+    mut p: usize,
+    out: &mut String,
+    map: &mut Vec<Range<usize>>,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     loop {
         let at = p;
@@ -141,7 +148,7 @@ fn json_string(text: &str, mut p: usize, out: &mut String, map: &mut Vec<usize>)
             ch => (ch, p + ch.len_utf8()),
         };
         for _ in 0..decoded.len_utf8() {
-            map.push(at);
+            map.push(at..next);
         }
         out.push(decoded);
         p = next;
@@ -312,6 +319,15 @@ mod tests {
             "  \"AccountKey\": \"ab\\u002Bcd\\u003D\""
         );
         assert_eq!(out[1].text, "url=jdbc:sqlserver://h;password=x");
+    }
+
+    #[test]
+    fn a_secret_ending_a_source_string_ends_inside_it() {
+        let text = "{\"cell_type\": \"code\", \"source\": [\"%env T=abcd\", \"x = 1\"]}";
+        let mut out = Vec::new();
+        views(text, &mut out);
+        let at = out[0].text.find("abcd").unwrap();
+        assert_eq!(&text[out[0].parent_range(&(at..at + 4))], "abcd");
     }
 
     #[test]

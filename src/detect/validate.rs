@@ -196,22 +196,22 @@ pub fn is_placeholder(value: &str) -> bool {
             return true;
         }
     }
-    // A documented prefix with a stand-in tail: sk_live_REPLACE_ME, sk-proj-REPLACE-ME.
-    if ["replace_me", "replace-me", "replaceme"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
-        return true;
+    // A documented prefix with a stand-in tail: sk_live_REPLACE_ME, sk-proj-REPLACE-ME. Only as the whole
+    // tail after a short prefix ending in `_` or `-`; "ReplaceMe!2024#Prod" is a (weak) real password.
+    for w in ["replace_me", "replace-me", "replaceme"] {
+        if let Some(head) = lower.strip_suffix(w) {
+            if head.len() <= 16 && (head.ends_with('_') || head.ends_with('-')) {
+                return true;
+            }
+        }
     }
     // printf verbs in templates: Password=%s.
     if v.len() <= 4 && v.starts_with('%') && v.ends_with(['s', 'd', 'v', 'q']) {
         return true;
     }
-    // The error or default operand of shell and compose expansion: ${VAR:?VAR must be set}, ${X:-OTHER_VAR}.
-    if let Some(rest) = ["?", ":?", ":-", "-"]
-        .iter()
-        .find_map(|p| v.strip_prefix(p))
-    {
+    // The error operand of shell and compose expansion: `${VAR:?VAR must be set}` leaves `?VAR` where a
+    // key-value rule looks for the value. (A `:-` default is a literal value, so it is not skipped.)
+    if let Some(rest) = [":?", "?"].iter().find_map(|p| v.strip_prefix(p)) {
         if !rest.is_empty()
             && rest.contains('_')
             && rest
@@ -450,7 +450,6 @@ mod tests {
             "sk-proj-replace-me",
             "%s",
             "?AZURE_CLIENT_SECRET",
-            ":-FALLBACK_SECRET",
             "Y2hhbmdlbWU=",
             "cGFzc3dvcmQ=",
         ] {
@@ -461,6 +460,8 @@ mod tests {
             "UXo3I21WMnBMazkhd1I0dA==",
             "?x9Kq2mPl7vR3tW8z",
             "%sQz7mV2pLk9",
+            "ReplaceMe!2024#Prod",
+            "-PROD_DB_2024_Q3",
         ] {
             assert!(!is_placeholder(v), "{v}");
         }

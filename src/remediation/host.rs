@@ -58,6 +58,13 @@ pub struct Neighbours {
 }
 
 impl Neighbours {
+    /// The first 4 KiB of a file (empty if it cannot be read), cached.
+    pub fn head(&mut self, path: &Path) -> &str {
+        self.heads
+            .entry(path.to_path_buf())
+            .or_insert_with(|| read_head(path).unwrap_or_default())
+    }
+
     /// File names in `dir` (empty if it cannot be read).
     pub fn list(&mut self, dir: &Path) -> &[String] {
         self.listings.entry(dir.to_path_buf()).or_insert_with(|| {

@@ -106,7 +106,7 @@ const HISTORY_NOTE: &str =
 /// Renders the remediation of every finding. Folder listings are cached across findings.
 pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
     let mut neighbours = Neighbours::default();
-    let mut files: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut files: BTreeMap<std::path::PathBuf, Option<String>> = BTreeMap::new();
     for f in findings.iter_mut() {
         let rule = &rules.rules[f.rule_index];
         let mut r = rules.remediation_of(rule).clone();
@@ -117,14 +117,15 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
         f.remediation = render(&r, f, ctx, &mut neighbours);
         if ctx.plan_fixes && crate::fix::can_rewrite(f, &ctx.placeholders) {
             if let Some(top) = &ctx.top {
-                let text = files.entry(f.path.clone()).or_insert_with(|| {
-                    crate::fix::read_text(&top.join(&f.path))
+                let fs_path = f.fs_path.clone().unwrap_or_else(|| top.join(&f.path));
+                let text = files.entry(fs_path.clone()).or_insert_with(|| {
+                    crate::fix::read_text(&fs_path)
                         .ok()
                         .flatten()
                         .map(|(_, text, _)| text)
                 });
                 if let Some(text) = text {
-                    f.remediation.fix = suggest_fix(text, &top.join(&f.path), f, ctx);
+                    f.remediation.fix = suggest_fix(text, &fs_path, top, f, ctx);
                 }
             }
         }
@@ -134,10 +135,11 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
 fn suggest_fix(
     text: &str,
     fs_path: &std::path::Path,
+    root: &std::path::Path,
     f: &Finding,
     ctx: &Context,
 ) -> Option<FixSuggestion> {
-    let rewrite = crate::fix::plan(text, fs_path, &[f], &ctx.placeholders)
+    let rewrite = crate::fix::plan(text, fs_path, root, &[f], &ctx.placeholders)
         .into_iter()
         .next()?;
     let lines = crate::finding::LineIndex::new(text);
@@ -170,6 +172,23 @@ fn is_compose_file(path: &str) -> bool {
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
+/// Rules for services that also run as a local container: Redis, PostgreSQL, MySQL, SQL Server.
+fn is_self_hostable(rule_id: &str) -> bool {
+    ["redis.", "postgresql.", "mysql.", "azure-sql."]
+        .iter()
+        .any(|p| rule_id.starts_with(p))
+}
+
+/// Whether the compose file names an Azure endpoint in its first 4 KiB (then its services talk to Azure).
+fn compose_names_azure(f: &Finding, ctx: &Context, neighbours: &mut Neighbours) -> bool {
+    let path = match (&f.fs_path, &ctx.top) {
+        (Some(p), _) => p.clone(),
+        (None, Some(top)) => top.join(&f.path),
+        (None, None) => return false,
+    };
+    target::mentions_azure_host(neighbours.head(&path))
+}
+
 /// The remediation of one finding.
 pub fn render(
     r: &Remediation,
@@ -185,6 +204,10 @@ pub fn render(
     let lang = language::infer(&f.path, top, neighbours);
     let (target, target_host) = target::classify(&f.captures);
     let mut names = f.captures.clone();
+    // Templates name the setting as an app setting or environment variable: `Cosmos:Conn` is `Cosmos__Conn`.
+    if let Some(setting) = names.get_mut("setting") {
+        *setting = setting.replace(':', "__");
+    }
     // `az` names the server or namespace by the endpoint's first label.
     for (endpoint, name) in [("server", "server_name"), ("namespace", "namespace_name")] {
         if let Some(n) = f
@@ -201,9 +224,14 @@ pub fn render(
     let kind = match (r.kind, target) {
         (_, Target::Local) => RemediationKind::LocalDevelopment,
         (RemediationKind::ManagedIdentity, Target::Other) => RemediationKind::KeyVault,
-        // A compose file that names no Azure endpoint wires up containers on one machine: a service
-        // password there (REDIS_PASSWORD, POSTGRES_PASSWORD) is a local development secret.
-        (RemediationKind::ManagedIdentity, Target::Unknown) if is_compose_file(&f.path) => {
+        // A compose file that names no Azure endpoint wires up containers on one machine: the password
+        // of a service that also runs in a container (REDIS_PASSWORD, POSTGRES_PASSWORD, SA_PASSWORD) is
+        // a local development secret. Keys of Azure-only services (OpenAI, Cosmos DB) are not.
+        (RemediationKind::ManagedIdentity, Target::Unknown)
+            if is_compose_file(&f.path)
+                && is_self_hostable(&f.rule_id)
+                && !compose_names_azure(f, ctx, neighbours) =>
+        {
             RemediationKind::LocalDevelopment
         }
         (kind, _) => kind,

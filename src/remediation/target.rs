@@ -75,12 +75,27 @@ const AZURE_SUFFIXES: &[&str] = &[
 /// Captures that name a host or endpoint (rather than a resource name such as a storage account).
 const HOST_CAPTURES: &[&str] = &["server", "host", "hostname", "endpoint", "url"];
 /// Captures that name an Azure resource; a dotted value is a host name after all.
-const RESOURCE_CAPTURES: &[&str] = &["account", "namespace", "cache", "registry", "name", "vault"];
+const RESOURCE_CAPTURES: &[&str] = &[
+    "account",
+    "namespace",
+    "cache",
+    "registry",
+    "name",
+    "vault",
+    "resource",
+    "app",
+];
 
 pub fn is_azure_host(host: &str) -> bool {
     let h = host_part(host).to_ascii_lowercase();
     let h = h.trim_end_matches('.');
     AZURE_SUFFIXES.iter().any(|s| h.ends_with(s))
+}
+
+/// Whether `text` names any Azure endpoint (a host with one of the Azure suffixes) anywhere.
+pub fn mentions_azure_host(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    AZURE_SUFFIXES.iter().any(|s| lower.contains(s))
 }
 
 /// The resource name an Azure endpoint starts with: `contoso-sql.database.windows.net` → `contoso-sql`,

@@ -1,5 +1,5 @@
-//! Line-level precision and recall on the labelled corpora in `fixtures/corpus/`, `fixtures/holdout/` and
-//! `fixtures/blind/`
+//! Line-level precision and recall on the labelled corpora in `fixtures/corpus/`, `fixtures/holdout/`,
+//! `fixtures/blind/` and `fixtures/blind2/`
 //! (see their READMEs).
 //!
 //! A true-labelled line with at least one finding is a true positive (one per line however many findings),
@@ -70,6 +70,12 @@ fn holdout_precision_and_recall_meet_the_bar() {
 #[test]
 fn blind_precision_and_recall_meet_the_bar() {
     measure("blind", 150);
+}
+
+/// The fourth corpus, written blind after the changes the third one prompted; measured once, untuned.
+#[test]
+fn blind2_precision_and_recall_meet_the_bar() {
+    measure("blind2", 150);
 }
 
 fn measure(corpus: &str, min_rows: usize) {

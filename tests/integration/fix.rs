@@ -299,3 +299,142 @@ fn several_roots_outside_git_are_each_fixed_in_place() {
         );
     }
 }
+
+/// A throw-away random body in the shape of an OpenSSH private key (not a key).
+const PEM_BODY: &[&str] = &[
+    "6pyCL10KmG9VT7G5OQGXhiPWT2M8CyYx/s7Rxpd1YklRs4XmWL1sQ6lwGS2M9Du7",
+    "noUv3sEC9NON3ji1ydB/mutSGrqQ6yW98U6NC/wpExZif/rN6XN4+g6zQq2GzOKl",
+    "4CoLFFKRLTelIqahg2S2TTPqK94PaFnx1mH3k6FLmmGklZwVB9jpa1/jGL/f5kGI",
+    "aeQwh+sleYqvjMgrtU0jKCLOH1akr+peyK8PH728Nh8DlyVEGmUe0f3TOFxbYh37",
+    "/anuuwEze4kCQSJWOpZwAGmh721RV6LhmY4QfygQ+/ZBG6VZjyRUI7XsM5wZYw0f",
+    "SPxJ8UNWL2yr3Zoo2L/nYNCZ2eaBUDQDpEJYS5CvJQpoTIIN9DbsXwdSuakOyxVp",
+    "jXtPAXtXNnyr/WEs",
+];
+
+#[test]
+fn a_dry_run_masks_every_line_of_a_multi_line_secret() {
+    let case = repo_root().join("fixtures/fix/key-vault-terraform");
+    let t = TempTree::new();
+    copy_dir(&case.join("before"), t.path());
+    let pem = format!(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n{}\n-----END OPENSSH PRIVATE KEY-----",
+        PEM_BODY.join("\n")
+    );
+    // The key sits between two rewritten settings, so the diff shows its lines as context.
+    let tf = std::fs::read_to_string(t.path().join("main.tf")).unwrap();
+    let at = tf.find("    \"SENDGRID_API_KEY\"").unwrap();
+    let tf = format!(
+        "{}    \"SSH_KEY\" = <<EOT\n{pem}\nEOT\n{}",
+        &tf[..at],
+        &tf[at..]
+    );
+    t.write("main.tf", &tf);
+    let (_, stdout, stderr) =
+        run(t
+            .keyless()
+            .args(["fix", ".", "--dry-run", "--key-vault", "kv-orders"]));
+    assert!(stdout.contains("@Microsoft.KeyVault("), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(" …\n"),
+        "the key's lines are in the diff, masked: {stdout}"
+    );
+    for line in PEM_BODY {
+        assert!(!stdout.contains(line), "a key line is shown: {stdout}");
+    }
+}
+
+#[test]
+fn key_vault_references_go_only_into_app_settings_blocks() {
+    let t = TempTree::new();
+    let tf = r#"resource "azurerm_linux_web_app" "web" {
+  name = "app-web"
+  identity {
+    type = "SystemAssigned"
+  }
+  app_settings = {
+    "STRIPE_API_KEY" = "sk_live_5Q5z9sNAdNIRNs8IuwDp7gs8"
+  }
+  auth_settings {
+    enabled = true
+    github {
+      client_id     = "Iv1.8a61f9b3a7aba766"
+      client_secret = "774f843ce3fb68f2756f0e7618e49156a1b0f799"
+    }
+  }
+}
+"#;
+    t.write("main.tf", tf);
+    // Easy Auth's client_secret sits after the app settings but not in them: never a Key Vault reference.
+    let bicep = r#"resource auth 'Microsoft.Web/sites/config@2023-12-01' = {
+  parent: web
+  name: 'authsettings'
+  properties: {
+    clientSecret: '774f843ce3fb68f2756f0e7618e49156a1b0f799'
+  }
+}
+"#;
+    t.write("auth.bicep", bicep);
+    let (_, stdout, stderr) =
+        run(t
+            .keyless()
+            .args(["fix", ".", "--key-vault", "kv-web", "--force"]));
+    let after = std::fs::read_to_string(t.path().join("main.tf")).unwrap();
+    assert!(
+        after.contains("\"STRIPE_API_KEY\" = \"@Microsoft.KeyVault(VaultName=kv-web;SecretName=STRIPE-API-KEY)\""),
+        "{after}{stdout}{stderr}"
+    );
+    assert!(
+        after.contains("client_secret = \"774f843ce3fb68f2756f0e7618e49156a1b0f799\""),
+        "{after}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("auth.bicep")).unwrap(),
+        bicep
+    );
+}
+
+#[test]
+fn local_settings_connection_strings_and_project_files_above_the_root_are_left_alone() {
+    // local.settings.json's ConnectionStrings section is read by code, not by bindings.
+    let t = TempTree::new();
+    t.write(
+        "host.json",
+        r#"{"version": "2.0", "extensionBundle": {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.*, 5.0.0)"}}"#,
+    );
+    let settings = r#"{
+  "IsEncrypted": false,
+  "Values": { "FUNCTIONS_WORKER_RUNTIME": "node" },
+  "ConnectionStrings": {
+    "OrdersDb": "AccountEndpoint=https://contoso-orders.documents.azure.com:443/;AccountKey=YhMRcfGDJhE7O2vBchGTusnNgt1ay2J8PxDImHFRKNfDgo/Sg/YBMc03F88U+Cw7UMOJrm8IPhRRwTV6WxENdw==;"
+  }
+}
+"#;
+    t.write("local.settings.json", settings);
+    let (code, _, _) = run(t.keyless().args(["fix", "."]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("local.settings.json")).unwrap(),
+        settings
+    );
+    // Outside git, a host.json above the folder being fixed belongs to something else.
+    let t = TempTree::new();
+    t.write(
+        "host.json",
+        r#"{"version": "2.0", "extensionBundle": {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.*, 5.0.0)"}}"#,
+    );
+    let inner = r#"{
+  "IsEncrypted": false,
+  "Values": {
+    "OrdersBus": "Endpoint=sb://contoso-orders.servicebus.windows.net/;SharedAccessKeyName=app;SharedAccessKey=AltKdTMqoMmbj8uTMOp6vFxMf/VrYEIiCPwKXj9EBcI="
+  }
+}
+"#;
+    t.write("proj/local.settings.json", inner);
+    let (code, _, stderr) = run(t.keyless().args(["fix", "proj"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("no project file or host.json"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("proj/local.settings.json")).unwrap(),
+        inner
+    );
+}

@@ -239,6 +239,22 @@ fn a_service_password_in_a_compose_file_without_an_azure_host_is_local_developme
     let r = remediation_of(&t, ".", &[]);
     assert_eq!(r["kind"], "local-development", "{r}");
     assert!(!r["summary"].as_str().unwrap().contains("<cache>"), "{r}");
+    // A key of an Azure-only service in a compose file, or a compose file that names an Azure endpoint,
+    // keeps the managed-identity advice.
+    let t = TempTree::new();
+    t.git(&["init", "-q", "-b", "main"]);
+    t.write(
+        "docker-compose.yml",
+        "services:\n  api:\n    environment:\n      AZURE_OPENAI_ENDPOINT: https://oai-prod.openai.azure.com/\n      AZURE_OPENAI_API_KEY: 5e83afbbf9900a4f6f01b39e4c97f6d9\n",
+    );
+    assert_eq!(remediation_of(&t, ".", &[])["kind"], "managed-identity");
+    let t = TempTree::new();
+    t.git(&["init", "-q", "-b", "main"]);
+    t.write(
+        "docker-compose.yml",
+        "services:\n  api:\n    environment:\n      REDIS_HOST: contoso.redis.cache.windows.net\n      REDIS_PASSWORD: Vq8wLzT3rPk2Nd6s\n",
+    );
+    assert_eq!(remediation_of(&t, ".", &[])["kind"], "managed-identity");
     // The same setting outside a compose file keeps the managed-identity advice.
     let t = TempTree::new();
     t.git(&["init", "-q", "-b", "main"]);

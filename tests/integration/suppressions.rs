@@ -281,6 +281,12 @@ fn the_project_file_sets_severities_per_rule_and_per_pack() {
         stderr.contains(".keyless.toml:4: [severity]: no rule or pack has the id 'azure-sq1'"),
         "{stderr}"
     );
+    // An entry for a disabled rule is not an error.
+    t.write(
+        ".keyless.toml",
+        "disable-rules = [\"azure-sql.connection-string-password\"]\n\n[severity]\n\"azure-sql.connection-string-password\" = \"low\"\n",
+    );
+    assert_ne!(run(t.keyless().args(["scan", "."])).0, 2);
     t.write(".keyless.toml", "[severity]\n\"azure-sql\" = \"severe\"\n");
     let (code, _, stderr) = run(t.keyless().args(["scan", "."]));
     assert_eq!(code, 2);

@@ -113,6 +113,7 @@ fn several_roots_outside_git_keep_their_folder_so_paths_never_collide() {
     t.write("a/app.txt", SECRET_LINE);
     t.write("b/app.txt", SECRET_LINE);
     assert_eq!(paths(&t, &["a", "b"]), vec!["a/app.txt", "b/app.txt"]);
+    assert_eq!(paths(&t, &["./a/", "b/"]), vec!["a/app.txt", "b/app.txt"]);
     let abs_a = t.path().join("a").to_string_lossy().replace('\\', "/");
     let abs_b = t.path().join("b").to_string_lossy().replace('\\', "/");
     assert_eq!(
