@@ -144,9 +144,22 @@ pub fn is_placeholder(value: &str) -> bool {
     if v.starts_with("$__") && v.contains('{') {
         return true;
     }
-    // Interpolation and reference syntaxes: ${VAR}, $(VAR), #{VAR}#, {{ ... }}, %VAR%, $VAR.
-    if v.contains("${") || v.contains("$(") || v.contains("#{") || v.contains("{{") {
+    // Interpolation and reference syntaxes: ${VAR}, $(VAR), #{VAR}#, {{ ... }}, %VAR%, $VAR. The opener
+    // must be closed after it: a WordPress salt full of punctuation (`...{{2KPG;p=hHl}`) is no template.
+    // A value cut at a space (`password=$(az account get-access-token ...)`) keeps only its opener.
+    let closed = |open: &str, close: &str| {
+        v.starts_with(open)
+            || v.find(open)
+                .is_some_and(|i| v[i + open.len()..].contains(close))
+    };
+    if closed("${", "}") || closed("$(", ")") || closed("#{", "}") || closed("{{", "}}") {
         return true;
+    }
+    // Code, not a value: `password = System.getenv(` cut at the call.
+    if let Some(call) = v.strip_suffix('(') {
+        if is_identifier_path(call) {
+            return true;
+        }
     }
     if v.len() > 2 && v.starts_with('%') && v.ends_with('%') && is_identifier(&v[1..v.len() - 1]) {
         return true;
@@ -445,6 +458,12 @@ mod tests {
 
     #[test]
     fn placeholders_and_references_are_not_secrets() {
+        assert!(is_placeholder("System.getenv("));
+        assert!(!is_placeholder(
+            "OnJi[1xT0IG7Qtc^&c.z}R<zHI|C9AD:Tq(n;f)c95R!~tK:H37{{2KPG;p=hHl}"
+        ));
+        assert!(!is_placeholder("x${yQ9mV2pLk4"));
+        assert!(is_placeholder("$(az"));
         for v in [
             "sk_live_REPLACE_ME",
             "sk-proj-replace-me",
