@@ -438,3 +438,50 @@ fn local_settings_connection_strings_and_project_files_above_the_root_are_left_a
         inner
     );
 }
+
+#[test]
+fn sarif_carries_key_vault_and_functions_rewrites_and_validates() {
+    let t = TempTree::new();
+    copy_dir(
+        &repo_root().join("fixtures/fix/key-vault-terraform/before"),
+        &t.path().join("infra"),
+    );
+    copy_dir(
+        &repo_root().join("fixtures/fix/functions-messaging/before"),
+        &t.path().join("func"),
+    );
+    let (_, stdout, _) =
+        run(t
+            .keyless()
+            .args(["scan", ".", "--format", "sarif", "--key-vault", "kv-orders"]));
+    let sarif = json(&stdout);
+    crate::sarif_schema::assert_valid(&sarif);
+    let inserted: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            r["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(
+        inserted
+            .iter()
+            .any(|t| t == "@Microsoft.KeyVault(VaultName=kv-orders;SecretName=STRIPE-API-KEY)"),
+        "{inserted:?}"
+    );
+    assert!(
+        inserted
+            .iter()
+            .any(|t| t.contains("\"OrdersBus__fullyQualifiedNamespace\"")),
+        "{inserted:?}"
+    );
+    // Without --key-vault, no Key Vault rewrite is offered.
+    let (_, stdout, _) = run(t.keyless().args(["scan", "infra", "--format", "sarif"]));
+    assert!(
+        !stdout.contains("@Microsoft.KeyVault(VaultName=kv-orders"),
+        "{stdout}"
+    );
+}
