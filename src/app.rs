@@ -81,7 +81,8 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             ));
             continue;
         }
-        let rewrites = crate::fix::plan(&text, fs_path, &top, findings, &ctx.placeholders);
+        let root = crate::fix::project_root(fs_path, &ctx.roots);
+        let rewrites = crate::fix::plan(&text, fs_path, &root, findings, &ctx.placeholders);
         for r in &rewrites {
             if let Some(reason) = r.skip_reason(args.force) {
                 err.push_str(&format!(
@@ -114,14 +115,18 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             // Every secret of the file, suppressed ones included, may stand in a context line.
             // A secret that spans lines (a PEM key) never stands whole in a diff, whose every line has a
             // prefix: each of its lines is masked on its own.
-            for f in outcome.findings.iter().filter(|f| f.path == *path) {
+            // Only this file's findings locate text in it (another root may report the same path).
+            let own = |f: &&crate::finding::Finding| {
+                f.fs_path.as_ref().map_or(f.path == *path, |p| p == fs_path)
+            };
+            for f in outcome.findings.iter().filter(own) {
                 let raw = crate::fix::secret_text(&text, f);
                 if raw.is_empty() || args.show_secrets {
                     continue;
                 }
                 shown = shown.replace(raw, &f.preview);
-                if raw.contains('\n') {
-                    for piece in raw.split('\n').map(|l| l.trim_end_matches('\r')) {
+                if raw.contains(['\n', '\r']) {
+                    for piece in raw.split(['\n', '\r']) {
                         if piece.len() >= 4 {
                             shown = shown.replace(piece, "…");
                         }
@@ -220,6 +225,7 @@ fn explain(args: &ExplainArgs) -> Result<Outcome> {
             },
             top: None,
             plan_fixes: false,
+            roots: Vec::new(),
         };
         let mut r = rules.remediation_of(rule).clone();
         if rule.after.is_some() {
@@ -530,7 +536,8 @@ fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::
         .flatten()
         .next()
         .is_some_and(|p| p.is_dir());
-    let top = git::worktree_top(&dir).unwrap_or(if first_is_dir && config.roots.len() == 1 {
+    let named = config.roots.iter().flatten().count();
+    let top = git::worktree_top(&dir).unwrap_or(if first_is_dir && named == 1 {
         dir
     } else {
         PathBuf::from(".")
@@ -544,6 +551,7 @@ fn remediation_context(args: &RemediationArgs, config: &Config) -> remediation::
         top: Some(top),
         // Rewrites are planned from the files on disk, which is what a plain scan read.
         plan_fixes: !config.staged,
+        roots: config.roots.iter().flatten().cloned().collect(),
     }
 }
 

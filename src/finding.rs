@@ -85,7 +85,8 @@ pub fn setting_of(prefix: &str, previous_line: Option<&str>) -> Option<String> {
         let c = BARE.captures(prefix)?;
         // `new SqlConnection("Server=...;Database=...;Password=`: a name inside a string literal is part
         // of the value, not the setting.
-        if prefix[..c.get(0)?.start()].matches('"').count() % 2 == 1 {
+        let before = &prefix[..c.get(0)?.start()];
+        if before.matches('"').count() % 2 == 1 || before.matches('\'').count() % 2 == 1 {
             return None;
         }
         c.get(1)?.as_str()
@@ -97,67 +98,113 @@ pub fn setting_of(prefix: &str, previous_line: Option<&str>) -> Option<String> {
     named(prefix).or_else(|| previous_line.and_then(named))
 }
 
-/// The configuration path of the JSON value that holds offset `pos`: `{"Stripe": {"ApiKey": "..."}}` →
-/// `Stripe:ApiKey`, the name .NET configuration (and an App Service setting `Stripe__ApiKey`) gives it.
-/// None when `pos` is not inside a string value of an object member, when an array lies on the way, or
-/// when the text before `pos` is not well-formed JSON.
-pub fn json_setting_path(text: &str, pos: usize) -> Option<String> {
-    if pos > 4 << 20 || pos > text.len() {
-        return None;
-    }
-    // Each open container: whether it is an object, and the key of the member being read.
-    let mut stack: Vec<(bool, Option<String>)> = Vec::new();
-    let mut expecting_key = false;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < pos {
-        match bytes[i] {
-            b'{' => {
-                stack.push((true, None));
-                expecting_key = true;
-            }
-            b'[' => {
-                stack.push((false, None));
-                expecting_key = false;
-            }
-            b'}' | b']' => {
-                stack.pop()?;
-                expecting_key = false;
-            }
-            b',' => expecting_key = stack.last().is_some_and(|(obj, _)| *obj),
-            b':' => expecting_key = false,
-            b'"' => {
-                let start = i + 1;
-                let mut j = start;
-                while j < bytes.len() && bytes[j] != b'"' {
-                    j += if bytes[j] == b'\\' { 2 } else { 1 };
-                }
-                if j >= pos {
-                    // `pos` is inside this string: it must be a member's value.
-                    if expecting_key {
-                        return None;
-                    }
-                    break;
-                }
-                if expecting_key {
-                    let key = text.get(start..j)?.to_string();
-                    stack.last_mut()?.1 = Some(key);
-                    expecting_key = false;
-                }
-                i = j;
-            }
-            _ => {}
+/// The configuration paths of JSON values: `{"Stripe": {"ApiKey": "..."}}` → `Stripe:ApiKey`, the name
+/// .NET configuration (and an App Service setting `Stripe__ApiKey`) gives it. One forward pass over the
+/// file serves every finding in it: ask for offsets in increasing order. A path is None when the offset
+/// is not inside a string value of an object member, when an array lies on the way, or when the text
+/// before it is not well-formed JSON (comments, as appsettings.json allows, are skipped).
+pub struct JsonPaths<'t> {
+    text: &'t str,
+    i: usize,
+    /// Each open container: whether it is an object, and the key of the member being read.
+    stack: Vec<(bool, Option<String>)>,
+    expecting_key: bool,
+    broken: bool,
+}
+
+impl<'t> JsonPaths<'t> {
+    pub fn new(text: &'t str) -> JsonPaths<'t> {
+        JsonPaths {
+            text,
+            i: 0,
+            stack: Vec::new(),
+            expecting_key: false,
+            broken: false,
         }
-        i += 1;
     }
-    let mut parts = Vec::new();
-    for (is_object, key) in &stack {
-        if !is_object {
+
+    /// The path of the value holding `pos`; `pos` must not be smaller than in the previous call.
+    pub fn path_at(&mut self, pos: usize) -> Option<String> {
+        let bytes = self.text.as_bytes();
+        if pos > bytes.len() || pos < self.i {
             return None;
         }
-        parts.push(key.clone()?);
+        while !self.broken && self.i < pos {
+            let i = self.i;
+            match bytes[i] {
+                b'{' => {
+                    self.stack.push((true, None));
+                    self.expecting_key = true;
+                }
+                b'[' => {
+                    self.stack.push((false, None));
+                    self.expecting_key = false;
+                }
+                b'}' | b']' => {
+                    self.broken |= self.stack.pop().is_none();
+                    self.expecting_key = false;
+                }
+                b',' => self.expecting_key = self.stack.last().is_some_and(|(obj, _)| *obj),
+                b':' => self.expecting_key = false,
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    self.i = self.text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                    continue;
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    self.i = self.text[i + 2..]
+                        .find("*/")
+                        .map_or(bytes.len(), |n| i + 2 + n + 2);
+                    continue;
+                }
+                b'"' => {
+                    let start = i + 1;
+                    let mut j = start;
+                    while j < bytes.len() && bytes[j] != b'"' {
+                        j += if bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    if j >= pos {
+                        // `pos` is inside this string: it must be a member's value.
+                        return self.path_inside_value();
+                    }
+                    if self.expecting_key {
+                        match self.text.get(start..j) {
+                            Some(key) => {
+                                if let Some(top) = self.stack.last_mut() {
+                                    top.1 = Some(key.to_string());
+                                }
+                            }
+                            None => self.broken = true,
+                        }
+                        self.expecting_key = false;
+                    }
+                    self.i = j + 1;
+                    continue;
+                }
+                _ => {}
+            }
+            self.i += 1;
+        }
+        None
     }
-    (!parts.is_empty()).then(|| parts.join(":"))
+
+    fn path_inside_value(&self) -> Option<String> {
+        if self.broken || self.expecting_key {
+            return None;
+        }
+        let mut parts = Vec::new();
+        for (is_object, key) in &self.stack {
+            if !is_object {
+                return None;
+            }
+            parts.push(key.clone()?);
+        }
+        (!parts.is_empty()).then(|| parts.join(":"))
+    }
+}
+
+/// The configuration path of the JSON value holding `pos` (see [`JsonPaths`]).
+pub fn json_setting_path(text: &str, pos: usize) -> Option<String> {
+    JsonPaths::new(text).path_at(pos)
 }
 
 /// Where a secret found by `--history` lives in the repository's history.
@@ -285,6 +332,11 @@ impl LineIndex {
     }
 
     /// 1-based line and code-point column of a byte offset.
+    /// How many lines the text has (CRLF, LF and a lone CR each end one).
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
     pub fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
@@ -402,6 +454,18 @@ mod tests {
         // Inside an array, or inside a key: no path.
         assert_eq!(json_setting_path(text, at("b\"")), None);
         assert_eq!(json_setting_path(text, at("piKey")), None);
+        // Comments are skipped; several offsets in one pass.
+        let text =
+            "{ // \"Legacy\": keep\n \"Stripe\": { \"ApiKey\": \"sk_live_x\" }, \"B\": \"y\" }";
+        let mut paths = JsonPaths::new(text);
+        assert_eq!(
+            paths.path_at(text.find("sk_live").unwrap()).as_deref(),
+            Some("Stripe:ApiKey")
+        );
+        assert_eq!(
+            paths.path_at(text.find("\"y\"").unwrap() + 1).as_deref(),
+            Some("B")
+        );
         // Escaped quotes inside earlier strings do not end them.
         let text = r#"{"A": "q\"x", "B": {"C": "secret"}}"#;
         assert_eq!(
@@ -454,6 +518,7 @@ mod tests {
                 r#"using var c = new SqlConnection("Server=tcp:x;Database=orders;User ID=u;Password="#,
                 None,
             ),
+            ("cn = pyodbc.connect('Driver={ODBC};Server=tcp:x;Pwd=", None),
         ];
         assert_eq!(
             setting_of("          value: ", Some("        - name: DB_PASSWORD")).as_deref(),

@@ -88,7 +88,7 @@ pub fn plan(
     opts: &Placeholders,
 ) -> Vec<Rewrite> {
     let lines = LineIndex::new(text);
-    let line_count = text.split('\n').count();
+    let line_count = lines.count();
     let mut out = Vec::new();
     for f in findings {
         // The text must still be what was scanned: the finding's lines exist and its secret is in place.
@@ -153,10 +153,10 @@ pub fn apply(text: &str, rewrites: &[Rewrite], force: bool) -> (String, usize) {
 
 /// The finding's secret as it stands in `text` (for masking it in a diff).
 pub fn secret_text<'t>(text: &'t str, f: &Finding) -> &'t str {
-    if f.line == 0 || f.end_line > text.split('\n').count() {
+    let lines = LineIndex::new(text);
+    if f.line == 0 || f.end_line > lines.count() {
         return "";
     }
-    let lines = LineIndex::new(text);
     let start = offset_of(text, &lines, f.line, f.column);
     let end = offset_of(text, &lines, f.end_line, f.end_column).max(start);
     &text[start..end]
@@ -518,7 +518,7 @@ fn in_values_section(text: &str, at: usize) -> bool {
     let Some(open) = text[key..].find('{').map(|i| key + i) else {
         return false;
     };
-    open < at && block_end(text, open).is_some_and(|end| at < end)
+    open < at && block_end(text, open, Syntax::Json).is_some_and(|end| at < end)
 }
 
 fn azure_host_check(host: &str) -> Check {
@@ -659,7 +659,13 @@ fn key_vault_reference(
         "{setting} is an app setting of {}: App Service resolves Key Vault references with the app's identity",
         resource.kind
     ))];
-    checks.push(identity_check(&text[resource.body.clone()], iac));
+    checks.push(match resource.identity_body {
+        Some(block) => identity_check(&text[block], iac),
+        None => Check::Unchecked(
+            "the file does not say which site this appsettings resource belongs to (no parent:), so its identity is unknown"
+                .to_string(),
+        ),
+    });
     let reference = format!("@Microsoft.KeyVault(VaultName={vault};SecretName={secret_name})");
     Some(Rewrite {
         line: f.line,
@@ -675,8 +681,9 @@ fn key_vault_reference(
 /// The web or function app resource whose app settings enclose `at`.
 struct AppResource {
     kind: String,
-    /// The resource's block, from its declaration to its closing brace.
-    body: Range<usize>,
+    /// The block that declares the app's identity: the resource's own, or for a Bicep `sites/config`
+    /// resource, its `parent:` site's. None when the file does not say which site that is.
+    identity_body: Option<Range<usize>>,
 }
 
 fn enclosing_app(text: &str, at: usize, iac: Iac) -> Option<AppResource> {
@@ -704,11 +711,16 @@ fn enclosing_app(text: &str, at: usize, iac: Iac) -> Option<AppResource> {
     let start = last.get(0)?.start();
     // The resource's own block: from its first brace to the matching one.
     let open = start + text[start..at].find('{')?;
-    let body = start..block_end(text, open)?;
+    let syntax = match iac {
+        Iac::Terraform => Syntax::Hcl,
+        Iac::Bicep => Syntax::Bicep,
+    };
+    let body = start..block_end(text, open, syntax)?;
     if at >= body.end {
         return None;
     }
     let lower = kind.to_ascii_lowercase();
+    let mut identity_body = Some(body.clone());
     let settings = match iac {
         Iac::Terraform => {
             let is_app = lower.starts_with("azurerm_")
@@ -726,11 +738,13 @@ fn enclosing_app(text: &str, at: usize, iac: Iac) -> Option<AppResource> {
                 return None;
             }
             if lower.ends_with("/config") {
-                // Only the `appsettings` config resource holds app settings (not authsettings, web, ...).
-                let name = BICEP_NAME.captures(&text[open..at])?;
-                if !name[1].eq_ignore_ascii_case("appsettings") {
+                // Only the `appsettings` config resource holds app settings (not authsettings, web, ...):
+                // `name: 'appsettings'` under `parent:`, or `name: '${site}/appsettings'`.
+                let name = BICEP_NAME.captures(&text[open..at])?[1].to_ascii_lowercase();
+                if name != "appsettings" && !name.ends_with("/appsettings") {
                     return None;
                 }
+                identity_body = parent_site(text, &text[open..at], syntax);
                 &*BICEP_PROPERTIES
             } else {
                 &*BICEP_SETTINGS
@@ -741,40 +755,119 @@ fn enclosing_app(text: &str, at: usize, iac: Iac) -> Option<AppResource> {
     let inner = &text[open..at];
     let opener = settings.find_iter(inner).last()?;
     let block_open = open + opener.end() - 1;
-    if at >= block_end(text, block_open)? {
+    if at >= block_end(text, block_open, syntax)? {
         return None;
     }
-    Some(AppResource { kind, body })
+    Some(AppResource {
+        kind,
+        identity_body,
+    })
 }
 
-/// The offset just past the bracket that closes the one at `open`, outside quoted strings.
-fn block_end(text: &str, open: usize) -> Option<usize> {
+/// The syntax a block is matched in: which quotes open strings and which comments to skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Json,
+    Hcl,
+    Bicep,
+}
+
+/// The block of the Bicep site a `sites/config` resource names as its `parent:`.
+fn parent_site(text: &str, config: &str, syntax: Syntax) -> Option<Range<usize>> {
+    let parent = config
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("parent:"))?
+        .trim();
+    if parent.is_empty()
+        || !parent
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return None;
+    }
+    let decl = format!("resource {parent} 'Microsoft.Web/sites@");
+    let start = text.find(&decl)?;
+    let open = start + text[start..].find('{')?;
+    Some(start..block_end(text, open, syntax)?)
+}
+
+/// The offset just past the bracket that closes the one at `open`, outside strings, comments and (HCL)
+/// heredocs: an apostrophe in a Terraform comment must not hide a closing brace. Works on bytes, so a
+/// multi-byte character never splits.
+fn block_end(text: &str, open: usize, syntax: Syntax) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let find = |from: usize, needle: &[u8]| {
+        bytes
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|n| from + n)
+    };
     let mut depth = 0i64;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in text[open..].char_indices() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
+    let mut i = open;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let c = bytes[i];
+        if rest.starts_with(b"//") || (syntax == Syntax::Hcl && c == b'#') {
+            i = find(i, b"\n").unwrap_or(bytes.len());
+            continue;
+        }
+        if rest.starts_with(b"/*") {
+            i = find(i + 2, b"*/").map_or(bytes.len(), |n| n + 2);
+            continue;
+        }
+        if syntax == Syntax::Hcl && rest.starts_with(b"<<") {
+            // <<EOT or <<-EOT ... a line holding only EOT.
+            let tag_start = if rest.get(2) == Some(&b'-') {
+                i + 3
+            } else {
+                i + 2
+            };
+            let tag_len = bytes[tag_start.min(bytes.len())..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            if tag_len > 0 {
+                let tag = &bytes[tag_start..tag_start + tag_len];
+                let mut j = find(i, b"\n").unwrap_or(bytes.len());
+                while j < bytes.len() {
+                    let line_end = find(j + 1, b"\n").unwrap_or(bytes.len());
+                    if bytes[j + 1..line_end].trim_ascii() == tag {
+                        break;
+                    }
+                    j = line_end;
+                }
+                i = j;
+                continue;
+            }
+        }
+        if syntax == Syntax::Bicep && rest.starts_with(b"'''") {
+            i = find(i + 3, b"'''").map_or(bytes.len(), |n| n + 3);
+            continue;
+        }
+        let quote = match syntax {
+            Syntax::Json | Syntax::Hcl => b'"',
+            Syntax::Bicep => b'\'',
+        };
+        if c == quote {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] != quote {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            i = j + 1;
+            continue;
+        }
+        match c {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
                 }
             }
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '{' | '[' => depth += 1,
-                '}' | ']' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(open + i + 1);
-                    }
-                }
-                _ => {}
-            },
+            _ => {}
         }
+        i += 1;
     }
     None
 }
@@ -845,6 +938,39 @@ fn project_files(fs_path: &Path, root: &Path, wanted: impl Fn(&str) -> bool) -> 
     out
 }
 
+/// How far up project files (host.json, *.csproj) are looked for from a file: its git work tree's top,
+/// else the deepest folder named on the command line that holds it, else its own folder.
+pub fn project_root(fs_path: &Path, roots: &[PathBuf]) -> PathBuf {
+    let dir = match fs_path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if let Some(top) = crate::git::worktree_top(&dir) {
+        return top;
+    }
+    let Ok(file) = fs_path.canonicalize() else {
+        return dir;
+    };
+    roots
+        .iter()
+        .filter_map(|r| {
+            let r = if r.is_dir() {
+                r.clone()
+            } else {
+                r.parent()?.to_path_buf()
+            };
+            let r = if r.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                r
+            };
+            r.canonicalize().ok()
+        })
+        .filter(|r| file.starts_with(r))
+        .max_by_key(|r| r.components().count())
+        .unwrap_or(dir)
+}
+
 /// Reads and decodes a file for fixing; None for binary files.
 pub fn read_text(path: &Path) -> std::io::Result<Option<(Vec<u8>, String, source::Encoding)>> {
     let bytes = std::fs::read(path)?;
@@ -864,6 +990,25 @@ mod tests {
         let p = r#"<PackageReference Include="Microsoft.Data.SqlClient" Version="5.2.1" />"#;
         assert_eq!(package_version(p, "Microsoft.Data.SqlClient"), Some((5, 2)));
         assert_eq!(package_version(p, "Other"), None);
+    }
+
+    #[test]
+    fn blocks_end_at_their_own_bracket_whatever_comments_and_strings_hold() {
+        let hcl = "app_settings = {\n  # it's read by the app {\n  \"A\" = \"}\"\n  K = <<EOT\n}\nEOT\n}\nafter {}";
+        let open = hcl.find('{').unwrap();
+        let end = block_end(hcl, open, Syntax::Hcl).unwrap();
+        assert_eq!(end, hcl.find("\nafter").unwrap());
+        let bicep =
+            "appSettings: [ // don't rename ]\n { name: 'x', value: '}]' } '''\n]'''\n ]\nrest ]";
+        let open = bicep.find('[').unwrap();
+        let end = block_end(bicep, open, Syntax::Bicep).unwrap();
+        assert_eq!(end, bicep.find("\nrest").unwrap());
+        // Multi-byte characters are stepped over, never split.
+        let json = "{\"é\": { \"ü\": 1 } } tail";
+        assert_eq!(
+            block_end(json, 0, Syntax::Json),
+            Some(json.find(" tail").unwrap())
+        );
     }
 
     #[test]

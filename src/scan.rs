@@ -282,6 +282,20 @@ impl<'a> FileScanner<'a> {
                 masks_by_line.entry(l).or_default().push(m.clone());
             }
         }
+        // JSON settings are named by their path, found in one pass over the file for all findings.
+        let json_paths: std::collections::HashMap<usize, Option<String>> =
+            if display.to_ascii_lowercase().ends_with(".json") {
+                let mut starts: Vec<usize> = candidates.iter().map(|c| c.secret.start).collect();
+                starts.sort_unstable();
+                starts.dedup();
+                let mut paths = finding::JsonPaths::new(src);
+                starts
+                    .into_iter()
+                    .map(|at| (at, paths.path_at(at)))
+                    .collect()
+            } else {
+                Default::default()
+            };
         candidates
             .into_iter()
             .zip(&masks)
@@ -295,29 +309,29 @@ impl<'a> FileScanner<'a> {
                 let prefix = &src[line_start..c.secret.start];
                 // In JSON the whole path names the setting (`Stripe:ApiKey`); local.settings.json's
                 // `Values` are the app's settings themselves.
-                let json_path = display
-                    .to_ascii_lowercase()
-                    .ends_with(".json")
-                    .then(|| finding::json_setting_path(src, c.secret.start))
+                let json_path = json_paths
+                    .get(&c.secret.start)
+                    .cloned()
                     .flatten()
                     .map(|p| match p.strip_prefix("Values:") {
                         Some(rest) if display.ends_with("local.settings.json") => rest.to_string(),
                         _ => p,
                     });
-                if let Some(path) = json_path {
-                    captures.entry("setting".to_string()).or_insert(path);
-                } else if let Some(setting) = finding::setting_of(prefix, previous) {
-                    // A "name" that is itself a secret on this line (`ghp_...=sk_live_...`) is not kept.
-                    let name_at = prefix.rfind(setting.as_str()).map(|i| line_start + i);
-                    let overlaps = name_at.is_some_and(|at| {
-                        masks_by_line.get(&line).is_some_and(|ms| {
-                            ms.iter()
-                                .any(|(r, _)| r.start < at + setting.len() && at < r.end)
+                let setting = json_path.or_else(|| finding::setting_of(prefix, previous));
+                // A "name" that is itself a secret (`ghp_...=sk_live_...`, a token used as a JSON key or
+                // as a `name:`) is not kept: it would be printed as the setting.
+                let is_secret = |name: &str| {
+                    (line.saturating_sub(1)..=line).any(|l| {
+                        masks_by_line.get(&l).is_some_and(|ms| {
+                            ms.iter().any(|(r, _)| {
+                                let raw = &src[r.clone()];
+                                raw.len() >= 6 && name.contains(raw)
+                            })
                         })
-                    });
-                    if !overlaps {
-                        captures.entry("setting".to_string()).or_insert(setting);
-                    }
+                    })
+                };
+                if let Some(setting) = setting.filter(|s| !is_secret(s)) {
+                    captures.entry("setting".to_string()).or_insert(setting);
                 }
                 let suppression = self
                     .settings

@@ -146,18 +146,23 @@ pub fn is_placeholder(value: &str) -> bool {
     }
     // Interpolation and reference syntaxes: ${VAR}, $(VAR), #{VAR}#, {{ ... }}, %VAR%, $VAR. The opener
     // must be closed after it: a WordPress salt full of punctuation (`...{{2KPG;p=hHl}`) is no template.
-    // A value cut at a space (`password=$(az account get-access-token ...)`) keeps only its opener.
+    // A value cut at a space (`password=$(az account get-access-token ...)`, `Winrm-{{ vault }}`) keeps
+    // only its opener and a word: still a template.
     let closed = |open: &str, close: &str| {
-        v.starts_with(open)
-            || v.find(open)
-                .is_some_and(|i| v[i + open.len()..].contains(close))
+        v.find(open).is_some_and(|i| {
+            let rest = &v[i + open.len()..];
+            rest.contains(close)
+                || rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        })
     };
     if closed("${", "}") || closed("$(", ")") || closed("#{", "}") || closed("{{", "}}") {
         return true;
     }
     // Code, not a value: `password = System.getenv(` cut at the call.
     if let Some(call) = v.strip_suffix('(') {
-        if is_identifier_path(call) {
+        if call.contains('.') && is_identifier_path(call) {
             return true;
         }
     }
@@ -462,8 +467,11 @@ mod tests {
         assert!(!is_placeholder(
             "OnJi[1xT0IG7Qtc^&c.z}R<zHI|C9AD:Tq(n;f)c95R!~tK:H37{{2KPG;p=hHl}"
         ));
-        assert!(!is_placeholder("x${yQ9mV2pLk4"));
+        assert!(!is_placeholder("x${yQ9;mV2+pLk4"));
         assert!(is_placeholder("$(az"));
+        assert!(is_placeholder("Kx7Lp-$(cat"));
+        assert!(is_placeholder("Winrm-{{"));
+        assert!(!is_placeholder("Kx7mQ2vLp9zR("));
         for v in [
             "sk_live_REPLACE_ME",
             "sk-proj-replace-me",

@@ -39,6 +39,8 @@ pub struct Context {
     pub top: Option<PathBuf>,
     /// Plan `keyless fix` rewrites from the files on disk (only when the findings came from them).
     pub plan_fixes: bool,
+    /// The paths named on the command line: project files are looked for up to the one holding a file.
+    pub roots: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
@@ -125,7 +127,8 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
                         .map(|(_, text, _)| text)
                 });
                 if let Some(text) = text {
-                    f.remediation.fix = suggest_fix(text, &fs_path, top, f, ctx);
+                    let root = crate::fix::project_root(&fs_path, &ctx.roots);
+                    f.remediation.fix = suggest_fix(text, &fs_path, &root, f, ctx);
                 }
             }
         }

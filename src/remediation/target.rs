@@ -95,7 +95,11 @@ pub fn is_azure_host(host: &str) -> bool {
 /// Whether `text` names any Azure endpoint (a host with one of the Azure suffixes) anywhere.
 pub fn mentions_azure_host(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    AZURE_SUFFIXES.iter().any(|s| lower.contains(s))
+    // An image pulled from a registry says where containers come from, not what they connect to.
+    AZURE_SUFFIXES
+        .iter()
+        .filter(|s| !s.contains("azurecr"))
+        .any(|s| lower.contains(s))
 }
 
 /// The resource name an Azure endpoint starts with: `contoso-sql.database.windows.net` → `contoso-sql`,

@@ -485,3 +485,40 @@ fn sarif_carries_key_vault_and_functions_rewrites_and_validates() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_bicep_appsettings_config_resource_takes_its_parent_sites_identity() {
+    let t = TempTree::new();
+    let bicep = "resource app 'Microsoft.Web/sites@2023-12-01' = {\n  name: 'app-chat'\n  identity: {\n    type: 'SystemAssigned'\n  }\n  // the app's settings live in the config resource below\n  properties: {}\n}\n\nresource cfg 'Microsoft.Web/sites/config@2023-12-01' = {\n  parent: app\n  name: 'appsettings'\n  properties: {\n    SLACK_BOT_TOKEN: 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'\n  }\n}\n";
+    t.write("main.bicep", bicep);
+    let (code, _, stderr) = run(t.keyless().args(["fix", ".", "--key-vault", "kv-chat"]));
+    assert_eq!(code, 0, "{stderr}");
+    let after = std::fs::read_to_string(t.path().join("main.bicep")).unwrap();
+    assert_eq!(
+        after,
+        bicep.replace(
+            "'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'",
+            "'@Microsoft.KeyVault(VaultName=kv-chat;SecretName=SLACK-BOT-TOKEN)'"
+        )
+    );
+}
+
+#[test]
+fn a_file_named_from_elsewhere_finds_its_own_project_files() {
+    let t = TempTree::new();
+    let elsewhere = TempTree::new();
+    copy_dir(
+        &repo_root().join("fixtures/fix/functions-messaging/before"),
+        &elsewhere.path().join("fa"),
+    );
+    let file = elsewhere.path().join("fa/local.settings.json");
+    let (code, _, stderr) = run(t.keyless().args(["fix", file.to_str().unwrap()]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        std::fs::read(
+            repo_root().join("fixtures/fix/functions-messaging/after/local.settings.json")
+        )
+        .unwrap()
+    );
+}

@@ -203,3 +203,21 @@ fn a_key_in_a_notebook_cell_is_found_at_its_own_line_and_masked() {
     );
     assert!(f["captures"]["resource"] == "oai-lab", "{f}");
 }
+
+#[test]
+fn a_secret_used_as_a_key_is_never_reported_as_the_setting() {
+    let t = TempTree::new();
+    let token = "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";
+    t.write(
+        "b.json",
+        format!("{{\"{token}\": \"sk_live_51HqLk2mQ9xV7pRt4wZs8yBn\"}}\n"),
+    );
+    t.write(
+        "d.yaml",
+        format!("env:\n  - name: {token}\n    value: sk_live_51HqLk2mQ9xV7pRt4wZs8yBn\n"),
+    );
+    for format in ["json", "text", "sarif"] {
+        let (_, stdout, _) = run(t.keyless().args(["scan", ".", "--format", format]));
+        assert!(!stdout.contains(&token[4..]), "{format}: {stdout}");
+    }
+}
