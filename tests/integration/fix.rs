@@ -522,3 +522,36 @@ fn a_file_named_from_elsewhere_finds_its_own_project_files() {
         .unwrap()
     );
 }
+
+#[test]
+fn a_dry_run_over_two_repositories_masks_each_file_with_its_own_findings() {
+    // Both repositories report `local.settings.json`; the keys stand at different columns.
+    let t = TempTree::new();
+    let k1 =
+        "hJcqyrnweKoDUty1iVlX6joJrCxAWGvtXBieY3vAb4Ib1kd0hzlSd3t6WlId/MbglEMaKa4+uzEpJt6vLTQtSQ==";
+    let k2 =
+        "jbY5og0hLLfHBjQ9HlTTxv7ITWq4AFlKj4AwPJekQcBdEpjPHS5O+yb/G8pcdO47cGTk59PeFBpk9DubiTChuQ==";
+    for (dir, account, key) in [("g1", "st1", k1), ("g2", "contosofunctionsstore", k2)] {
+        t.write(
+            &format!("{dir}/local.settings.json"),
+            format!(
+                "{{\n  \"IsEncrypted\": false,\n  \"Values\": {{\n    \"AzureWebJobsStorage\": \"DefaultEndpointsProtocol=https;AccountName={account};AccountKey={key};EndpointSuffix=core.windows.net\"\n  }}\n}}\n"
+            ),
+        );
+        let status = std::process::Command::new("git")
+            .current_dir(t.path().join(dir))
+            .args(["init", "-q"])
+            .status()
+            .expect("git runs");
+        assert!(status.success());
+    }
+    let (_, stdout, stderr) = run(t
+        .keyless()
+        .args(["fix", "--dry-run", "--force", "g1", "g2"]));
+    assert!(stdout.contains("__accountName"), "{stdout}{stderr}");
+    for key in [k1, k2] {
+        for part in [&key[4..20], &key[36..52], &key[70..86]] {
+            assert!(!stdout.contains(part), "{part} shown: {stdout}");
+        }
+    }
+}
