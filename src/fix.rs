@@ -284,16 +284,7 @@ fn sql_client_check(
         );
     }
     let needed = if user_assigned { (3, 0) } else { (2, 1) };
-    for project in project_files(fs_path, root, |n| {
-        n.ends_with(".csproj") || n.ends_with(".fsproj")
-    }) {
-        let Ok(content) = std::fs::read_to_string(&project) else {
-            continue;
-        };
-        let name = project
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (name, content) in dotnet_projects(fs_path, root) {
         if let Some(version) = package_version(&content, "Microsoft.Data.SqlClient") {
             return if version >= needed {
                 Check::Passed(format!(
@@ -533,16 +524,7 @@ fn azure_host_check(host: &str) -> Check {
 /// with its package references (nearest project file first); other languages with the extension bundle
 /// in `host.json`.
 fn extension_check(fs_path: &Path, root: &Path, ext: Extension) -> Check {
-    for project in project_files(fs_path, root, |n| {
-        n.ends_with(".csproj") || n.ends_with(".fsproj")
-    }) {
-        let Ok(content) = std::fs::read_to_string(&project) else {
-            continue;
-        };
-        let name = project
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (name, content) in dotnet_projects(fs_path, root) {
         let mut passed = Vec::new();
         for &(package, major) in ext.packages() {
             if !content.contains(&format!("\"{package}\"")) {
@@ -900,6 +882,21 @@ fn identity_check(resource: &str, iac: Iac) -> Check {
     Check::Failed(
         "the app has only a user-assigned identity and no keyVaultReferenceIdentity (Terraform key_vault_reference_identity_id), so App Service could not read the reference".to_string(),
     )
+}
+
+/// The .NET project files (`*.csproj`, `*.fsproj`) from the file's folder up to `root`, nearest first, as
+/// (file name, contents); unreadable ones are skipped.
+fn dotnet_projects(fs_path: &Path, root: &Path) -> Vec<(String, String)> {
+    project_files(fs_path, root, |n| {
+        n.ends_with(".csproj") || n.ends_with(".fsproj")
+    })
+    .into_iter()
+    .filter_map(|p| {
+        let content = std::fs::read_to_string(&p).ok()?;
+        let name = p.file_name()?.to_string_lossy().into_owned();
+        Some((name, content))
+    })
+    .collect()
 }
 
 /// Files matching `wanted` in the file's folder and its parents, nearest first.
