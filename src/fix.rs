@@ -524,7 +524,8 @@ fn azure_host_check(host: &str) -> Check {
 /// with its package references (nearest project file first); other languages with the extension bundle
 /// in `host.json`.
 fn extension_check(fs_path: &Path, root: &Path, ext: Extension) -> Check {
-    for (name, content) in dotnet_projects(fs_path, root) {
+    // The nearest readable project file decides.
+    if let Some((name, content)) = dotnet_projects(fs_path, root).into_iter().next() {
         let mut passed = Vec::new();
         for &(package, major) in ext.packages() {
             if !content.contains(&format!("\"{package}\"")) {
