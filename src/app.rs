@@ -56,7 +56,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
     let mut by_file: std::collections::BTreeMap<PathBuf, (&str, Vec<&crate::finding::Finding>)> =
         Default::default();
     for f in outcome.findings.iter().filter(|f| !f.is_suppressed()) {
-        let fs_path = f.fs_path.clone().unwrap_or_else(|| top.join(&f.path));
+        let fs_path = f.file_on_disk(&top);
         by_file
             .entry(fs_path)
             .or_insert_with(|| (f.path.as_str(), Vec::new()))

@@ -202,11 +202,6 @@ impl<'t> JsonPaths<'t> {
     }
 }
 
-/// The configuration path of the JSON value holding `pos` (see [`JsonPaths`]).
-pub fn json_setting_path(text: &str, pos: usize) -> Option<String> {
-    JsonPaths::new(text).path_at(pos)
-}
-
 /// Where a secret found by `--history` lives in the repository's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct History {
@@ -238,6 +233,11 @@ pub enum Suppression {
 }
 
 impl Finding {
+    /// The scanned file on disk: where the walk found it, else its reported path under `top`.
+    pub fn file_on_disk(&self, top: &std::path::Path) -> std::path::PathBuf {
+        self.fs_path.clone().unwrap_or_else(|| top.join(&self.path))
+    }
+
     /// A finding of `rule` with no location or captures: what `explain` renders a rule's steps for.
     pub fn placeholder(rule: &crate::rules::Rule, rule_index: usize) -> Finding {
         Finding {
@@ -438,6 +438,11 @@ impl FingerprintKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The configuration path of the JSON value holding `pos` (see [`JsonPaths`]).
+    fn json_setting_path(text: &str, pos: usize) -> Option<String> {
+        JsonPaths::new(text).path_at(pos)
+    }
 
     #[test]
     fn json_values_are_named_by_their_configuration_path() {

@@ -116,14 +116,7 @@ pub fn infer(path: &str, top: Option<&Path>, neighbours: &mut Neighbours) -> (Ho
         );
     }
     let head = match top {
-        Some(t) => {
-            let p = t.join(path);
-            neighbours
-                .heads
-                .entry(p.clone())
-                .or_insert_with(|| read_head(&p).unwrap_or_default())
-                .clone()
-        }
+        Some(t) => neighbours.head(&t.join(path)).to_string(),
         None => String::new(),
     };
     if head.contains("Microsoft.App/containerApps")

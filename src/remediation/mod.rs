@@ -119,7 +119,7 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
         f.remediation = render(&r, f, ctx, &mut neighbours);
         if ctx.plan_fixes && crate::fix::can_rewrite(f, &ctx.placeholders) {
             if let Some(top) = &ctx.top {
-                let fs_path = f.fs_path.clone().unwrap_or_else(|| top.join(&f.path));
+                let fs_path = f.file_on_disk(top);
                 let text = files.entry(fs_path.clone()).or_insert_with(|| {
                     crate::fix::read_text(&fs_path)
                         .ok()
@@ -184,11 +184,10 @@ fn is_self_hostable(rule_id: &str) -> bool {
 
 /// Whether the compose file names an Azure endpoint in its first 4 KiB (then its services talk to Azure).
 fn compose_names_azure(f: &Finding, ctx: &Context, neighbours: &mut Neighbours) -> bool {
-    let path = match (&f.fs_path, &ctx.top) {
-        (Some(p), _) => p.clone(),
-        (None, Some(top)) => top.join(&f.path),
-        (None, None) => return false,
+    let Some(top) = &ctx.top else {
+        return false;
     };
+    let path = f.file_on_disk(top);
     target::mentions_azure_host(neighbours.head(&path))
 }
 
