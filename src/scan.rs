@@ -343,7 +343,7 @@ impl<'a> FileScanner<'a> {
                     title: rule.title.clone(),
                     service: rule.service.clone(),
                     severity: rule.severity,
-                    confidence: rule.confidence,
+                    confidence: c.confidence.unwrap_or(rule.confidence),
                     path: display.to_string(),
                     line,
                     column,

@@ -4,6 +4,7 @@
 //! it for its own [`Scanner`], which owns the scratch buffers that are reused from file to file.
 
 pub mod checksum;
+pub mod classify;
 pub mod decode;
 pub mod matcher;
 pub mod prefilter;
@@ -24,6 +25,8 @@ pub struct Candidate {
     /// The secret after JSON, XML and URL unescaping: what is fingerprinted.
     pub normalized: String,
     pub captures: Vec<(String, String)>,
+    /// Set by the credential classifier; otherwise the rule's own confidence applies.
+    pub confidence: Option<crate::severity::Confidence>,
 }
 
 #[derive(Debug)]
@@ -71,7 +74,7 @@ impl Scanner<'_> {
             return Vec::new();
         }
         self.hits.retain(|h| rules[h.rule].applies_to(path));
-        self.run_hits(text)
+        self.run_hits(path, text)
     }
 
     /// Like [`Scanner::scan`] restricted to one rule and ignoring its path globs: what `rules check` runs on
@@ -80,10 +83,10 @@ impl Scanner<'_> {
         self.hits.clear();
         self.detector.prefilter.hits(text, &mut self.hits);
         self.hits.retain(|h| h.rule == rule);
-        self.run_hits(text)
+        self.run_hits("", text)
     }
 
-    fn run_hits(&mut self, text: &str) -> Vec<Candidate> {
+    fn run_hits(&mut self, path: &str, text: &str) -> Vec<Candidate> {
         let rules = &self.detector.rules.rules;
         self.hits.sort_unstable();
         self.regions.clear();
@@ -95,12 +98,46 @@ impl Scanner<'_> {
         let mut candidates: Vec<Candidate> = Vec::new();
         for m in self.raw.drain(..) {
             let normalized = validate::normalize(&text[m.secret.clone()]).into_owned();
-            if validate::validate(&rules[m.rule], &normalized).is_ok() {
+            let rule = &rules[m.rule];
+            let name = m
+                .captures
+                .iter()
+                .find(|(n, _)| n == "key_name")
+                .map(|(_, v)| v.as_str());
+            if !rule.classify {
+                // A value that only describes its setting (`USER_PASSWORD = "test-user-password"`) is no
+                // secret whichever rule read it.
+                let describes = name.is_some_and(|n| classify::describes_itself(&normalized, n));
+                if !describes && validate::validate(rule, &normalized).is_ok() {
+                    candidates.push(Candidate {
+                        rule: m.rule,
+                        secret: m.secret,
+                        normalized,
+                        captures: m.captures,
+                        confidence: None,
+                    });
+                }
+                continue;
+            }
+            // The classifier owns placeholders and weak values; the rule's own length, entropy, allow
+            // and checksum checks still apply.
+            if validate::validate_ignoring_placeholders(rule, &normalized).is_err() {
+                continue;
+            }
+            let ctx = classify::Context {
+                path,
+                text,
+                start: m.secret.start,
+                end: m.secret.end,
+                name,
+            };
+            if let Some(confidence) = classify::classify(&normalized, &ctx) {
                 candidates.push(Candidate {
                     rule: m.rule,
                     secret: m.secret,
                     normalized,
                     captures: m.captures,
+                    confidence: Some(confidence),
                 });
             }
         }

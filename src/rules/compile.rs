@@ -165,6 +165,8 @@ pub struct Rule {
     pub allow_sources: Vec<String>,
     allow: OnceLock<Vec<Regex>>,
     pub checksum: Option<Checksum>,
+    /// Judged by the credential classifier, which also sets each finding's confidence.
+    pub classify: bool,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// Index of the rule's pack in the rule set.
@@ -454,6 +456,15 @@ fn compile_rule(
             )))
         }
     };
+    let classify = match r.classify.as_deref() {
+        None => false,
+        Some("credential") => true,
+        Some(other) => {
+            return Err(at("classify")(format!(
+                "unknown classifier '{other}' (expected credential)"
+            )))
+        }
+    };
     Ok(Rule {
         id: r.id.clone(),
         title: r.title.clone(),
@@ -472,6 +483,7 @@ fn compile_rule(
         allow_sources: r.allow.clone(),
         allow: OnceLock::new(),
         checksum,
+        classify,
         examples: r.examples.clone(),
         negative_examples: r.negative_examples.clone(),
         pack: pack_index,

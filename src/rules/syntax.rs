@@ -118,6 +118,10 @@ pub struct RuleSyntax {
     /// ADO.NET string, say).
     #[serde(default)]
     pub after: Option<String>,
+    /// `credential`: the match is judged by the credential classifier (`src/detect/classify.rs`), which
+    /// reads the `key_name` group and the text around the value, and sets each finding's confidence.
+    #[serde(default)]
+    pub classify: Option<String>,
     /// Use another pack's remediation (its id), or `key-vault` for the Key Vault route, instead of this
     /// pack's: for a rule whose target cannot take the pack's managed-identity replacement.
     #[serde(default)]

@@ -1,0 +1,679 @@
+//! The credential classifier behind the structure-aware rules (`classify = "credential"`): is the name a
+//! credential's name, is the value a real value, and how sure are we.
+//!
+//! The catalogue's service rules know one setting each. Real repositories assign credentials to every name
+//! imaginable (`KEYSTORE_PASSWORD`, `cas.radius.client.sharedsecret`, `aesKey`, `fs.s3a.secret.key`,
+//! `const BCRYPT_AUTH_TOKEN`), in every syntax. The broad rules of `credential-assignments.toml` find any
+//! `name <separator> value` pair whose name mentions a credential word; this module then decides, with the
+//! name, the value and the text around it, whether that pair is a credential, and how confident the report
+//! is. One well-tested decision instead of a hundred narrow allow lists.
+//!
+//! Confidence is what makes a weak value reportable instead of silently dropped:
+//! - `high`: the value looks generated (long, several character classes, high entropy), or has a provider shape;
+//! - `medium`: a plausible hand-written credential;
+//! - `low`: a weak or default-looking value (`admin`, `s3cr3t`, `postgres`), a test fixture, a local service.
+//!
+//! Placeholders, references, code and stand-in words (`changeme`, `<password>`, `${VAR}`) are never reported.
+
+use crate::severity::Confidence;
+
+/// What kind of credential a name announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Password,
+    Secret,
+    Token,
+    /// A key whose name says what it is for (`api_key`, `secretKey`, `aesKey`, `signing_key`).
+    Key,
+    /// A name that is only `key` or `auth`: a credential only when the value looks generated.
+    Bare,
+    Credential,
+}
+
+/// The name's words, lower-cased: `fs.s3a.secret.key` → `[fs, s3a, secret, key]`, `ClientSecret` →
+/// `[client, secret]`, `KEYSTORE_PASSWORD` → `[keystore, password]`.
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        // camelCase and PascalCase boundaries: aB, and ABc (the last capital starts a word).
+        let boundary = i > 0
+            && c.is_ascii_uppercase()
+            && (chars[i - 1].is_ascii_lowercase()
+                || (chars[i - 1].is_ascii_uppercase()
+                    && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
+        if boundary && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Words before `key` that make it a credential's name.
+const KEY_QUALIFIERS: &[&str] = &[
+    "api", "access", "secret", "private", "auth", "master", "encryption", "encrypt", "signing", "sign",
+    "client", "app", "account", "storage", "shared", "subscription", "aes", "hmac", "crypto", "session",
+    "consumer", "service", "admin", "server", "webhook", "integration", "license",
+    "cipher", "jwt", "token", "security", "write", "read", "ingest", "ingestion", "instrumentation",
+    "partner", "merchant", "des", "rsa", "ssh", "gpg", "pgp", "root", "mac", "hash", "developer", "dev",
+    "live", "prod", "test", "recaptcha", "captcha", "maps", "push", "deploy", "machine", "cookie",
+];
+
+/// Words after a credential word that make the name something else: `password_hash`, `token_url`,
+/// `secretName`, `api_key_id`. A name must end in its credential word (digits and a plural aside).
+fn strip_tail(words: &[String]) -> &[String] {
+    let mut end = words.len();
+    while end > 0 && words[end - 1].bytes().all(|b| b.is_ascii_digit()) {
+        end -= 1;
+    }
+    &words[..end]
+}
+
+/// Which credential, if any, `name` announces. `None` for names that only mention one (`password_policy`,
+/// `tokenUrl`, `csrf_token`, `page_token`, `key_id`).
+pub fn key_kind(name: &str) -> Option<KeyKind> {
+    let all = words(name);
+    let ws = strip_tail(&all);
+    // Public keys and tokens, publishable keys and references to a secret kept elsewhere.
+    if ws.iter().any(|w| matches!(w.as_str(), "public" | "publishable" | "pub" | "existing" | "ref" | "reference" | "sealed" | "keyvault")) {
+        return None;
+    }
+    // Accessors take the secret's name, not its value: `getSecret("openai-key")`, `fetchToken(...)`.
+    if ws[..ws.len().saturating_sub(1)].iter().any(|w| {
+        matches!(w.as_str(), "get" | "fetch" | "load" | "find" | "lookup" | "retrieve" | "resolve" | "has" | "is" | "delete" | "remove" | "create" | "generate" | "validate" | "verify" | "check" | "parse" | "decode" | "encode" | "hash" | "encrypt" | "decrypt" | "require" | "ensure")
+    }) {
+        return None;
+    }
+    let last = ws.last()?.as_str();
+    // One run-together word that ends in a credential word: `PGPASSWORD`, `keypassword`, `sharedsecret`.
+    let last = if last.len() > 8 {
+        ["password", "passwd", "secret", "token", "apikey"]
+            .into_iter()
+            .find(|w| last.ends_with(w))
+            .unwrap_or(last)
+    } else {
+        last
+    };
+    let prev = ws.len().checked_sub(2).map(|i| ws[i].as_str());
+    let kind = match last {
+        "password" | "passwords" | "passwd" | "pwd" | "pass" | "passphrase" | "passwort" | "pswd"
+        | "passw" | "pword" | "pw" | "passcode" | "pin" => {
+            if last == "pin" || last == "pw" {
+                // `pin` and `pw` only beside another credential word (`sim_pin`, `db_pw`) would be too
+                // loose; they count only as the whole name or after db/admin/user/root.
+                match prev {
+                    None | Some("db" | "admin" | "user" | "root" | "sa" | "mysql" | "redis") => {
+                        KeyKind::Password
+                    }
+                    _ => return None,
+                }
+            } else {
+                KeyKind::Password
+            }
+        }
+        "secret" | "secrets" => KeyKind::Secret,
+        "sharedsecret" | "clientsecret" | "appsecret" | "apisecret" => KeyKind::Secret,
+        "token" | "tokens" | "accesstoken" | "authtoken" => match prev {
+            Some(
+                "csrf" | "xsrf" | "page" | "next" | "continuation" | "sync" | "cancellation" | "cancel"
+                | "max" | "lexer" | "parser" | "change" | "lifecycle" | "idempotency" | "verification"
+                | "anti" | "request" | "form" | "pagination" | "start" | "end" | "last" | "first"
+                | "prev" | "previous" | "cursor" | "resume" | "device" | "push" | "registration"
+                | "invite" | "reset" | "confirmation" | "unsubscribe" | "notification" | "sas",
+            ) => return None,
+            _ => KeyKind::Token,
+        },
+        "apikey" | "apikeys" | "secretkey" | "accesskey" | "privatekey" | "authkey" | "masterkey"
+        | "nkey" | "seed" => KeyKind::Key,
+        "key" | "keys" => match prev {
+            Some(p) if KEY_QUALIFIERS.contains(&p) => KeyKind::Key,
+            None => KeyKind::Bare,
+            _ => return None,
+        },
+        "auth" => match prev {
+            None => KeyKind::Bare,
+            Some("basic" | "http" | "proxy" | "registry" | "npm" | "docker") => KeyKind::Credential,
+            _ => return None,
+        },
+        "credential" | "credentials" | "creds" | "cred" => KeyKind::Credential,
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// Values that are code, not data, when they stand unquoted: `password: nil`, `token = None`.
+const CODE_WORDS: &[&str] = &[
+    "nil", "null", "none", "true", "false", "undefined", "self", "this", "yes", "no", "on", "off",
+    "required", "optional", "string", "str", "int", "bool", "object", "any", "new", "return", "function",
+    "func", "lambda", "await", "async", "static", "const", "let", "var", "def", "val", "char", "byte",
+    "bytes", "secure", "securestring", "hidden", "omitted", "unset", "n/a", "na", "tbd", "random",
+    "generated", "auto", "env", "environment", "prompt", "ask", "input", "file", "vault", "keyvault",
+    "include", "same-origin", "omit", "managedidentity", "managed-identity", "azurecli", "workloadidentity",
+    "test", "basic", "bearer", "digest", "oauth", "oauth2", "jwt", "none",
+];
+
+/// Stand-in words that hold a place in a template or a test: never reported.
+const STAND_INS: &[&str] = &[
+    "change-me", "change_me", "changethis", "placeholder", "pwd", "replaceme",
+    "replace_me", "replace-me", "dummy", "example", "sample", "redacted", "removed", "todo", "fixme",
+    "xxx", "fake", "mock", "foo", "bar", "baz", "foobar", "qux", "value", "empty", "default", "string",
+    "mysecret", "yoursecret", "your_secret", "your-secret", "my-secret", "my_secret", "secret-value",
+    "password-value", "token-value", "some-password", "some_password", "example-password",
+    "fake_password", "fake-password", "test-password", "test_password", "notasecret", "not-a-secret",
+    "supersecret", "xxxxxxxx", "<secret>", "insert", "none", "null",
+];
+
+/// Default and dictionary passwords: real values people do commit and attackers try first. Reported, but
+/// with low confidence.
+const WEAK_VALUES: &[&str] = &[
+    "admin", "administrator", "root", "toor", "guest", "user", "postgres", "mysql", "mariadb", "redis",
+    "rabbitmq", "oracle", "mongo", "mongodb", "sa", "demo", "docker", "password", "passwd", "pass",
+    "secret", "changeit", "letmein", "qwerty", "123456", "12345678", "test", "testing", "tester",
+    "s3cr3t", "p@ssw0rd", "passw0rd", "pa55word", "welcome", "master", "monkey", "dragon", "abc123",
+    "pwd", "client", "server", "local", "dev", "development",
+];
+
+/// Where a credential sits, as far as the classifier cares.
+pub struct Context<'a> {
+    /// The reported path (`/` separators).
+    pub path: &'a str,
+    /// The whole scanned text and the value's byte range in it.
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    /// The name the value is assigned to, when the rule captured one (`key_name`).
+    pub name: Option<&'a str>,
+}
+
+impl Context<'_> {
+    fn before(&self) -> &str {
+        let line_start = self.text[..self.start].rfind('\n').map_or(0, |i| i + 1);
+        &self.text[line_start..self.start]
+    }
+
+    /// The text right before the value ends in a separator that lists arguments (`,` or `(`).
+    fn after_list_separator(&self) -> bool {
+        let b = self.before().trim_end_matches(['"', '\'', '`', '\\']).trim_end();
+        b.ends_with(',') || b.ends_with('(')
+    }
+
+    /// The value is a URL query parameter's (`?private_token=...`, `&refreshToken=...`): data, even in code.
+    fn in_query(&self) -> bool {
+        let b = self.before();
+        let Some(eq) = b.strip_suffix('=') else {
+            return false;
+        };
+        let name_start = eq
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .map_or(0, |i| i + 1);
+        name_start > 0 && matches!(eq.as_bytes()[name_start - 1], b'?' | b'&' | b'#')
+    }
+
+    fn after(&self) -> &str {
+        let line_end = self.text[self.end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| self.end + i);
+        &self.text[self.end..line_end]
+    }
+
+    /// The value stands in quotes (`"x"`, `'x'`, `` `x` ``, escaped `\"x\"`).
+    fn quoted(&self) -> bool {
+        let b = self.before().trim_end_matches('\\');
+        b.ends_with(['"', '\'', '`'])
+    }
+}
+
+/// Source files where an unquoted value after `=` or `:` is usually an expression, not data.
+fn is_code_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "go" | "py" | "java" | "kt" | "kts" | "scala" | "cs" | "js" | "jsx" | "ts" | "tsx" | "mjs"
+            | "cjs" | "rb" | "php" | "groovy" | "swift" | "rs" | "c" | "cc" | "cpp" | "h" | "hpp"
+            | "m" | "dart" | "lua" | "pl" | "vue" | "svelte" | "fs" | "vb" | "bicep" | "bicepparam"
+            | "tf" | "hcl" | "ps1" | "psm1"
+    )
+}
+
+/// Files that describe settings rather than hold them: a stand-in word there is a template's slot.
+fn is_template_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    name.contains(".example")
+        || name.contains(".sample")
+        || name.contains(".template")
+        || name.contains(".dist")
+        || name.contains(".tmpl")
+        || name.contains(".tpl")
+        || name.starts_with("example")
+        || name.starts_with("sample")
+        || name.ends_with(".md")
+        || name.ends_with(".rst")
+        || name.ends_with(".txt")
+        || name.ends_with(".adoc")
+        || name.ends_with(".html")
+}
+
+/// Tests, fixtures, mocks and examples: a credential there is usually made up for the test.
+fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.split('/').any(|seg| {
+        matches!(
+            seg,
+            "test" | "tests" | "spec" | "specs" | "fixtures" | "fixture" | "testdata" | "__tests__"
+                | "mocks" | "mock" | "examples" | "example" | "samples" | "sample" | "demo"
+                | "test-support" | "testing" | "e2e"
+        )
+    }) || lower.contains("_test.")
+        || lower.contains(".test.")
+        || lower.contains(".spec.")
+        || lower.contains("test.java")
+        || lower.contains("test.kt")
+        || lower.contains("tests.cs")
+        || lower.contains("test.cs")
+        || lower.contains("_spec.rb")
+}
+
+pub fn shannon(v: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in v.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = v.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Character classes present: lower, upper, digit, other.
+fn classes(v: &str) -> usize {
+    let mut c = [false; 4];
+    for b in v.bytes() {
+        let i = if b.is_ascii_lowercase() {
+            0
+        } else if b.is_ascii_uppercase() {
+            1
+        } else if b.is_ascii_digit() {
+            2
+        } else {
+            3
+        };
+        c[i] = true;
+    }
+    c.iter().filter(|&&x| x).count()
+}
+
+/// Looks machine-generated: long enough, mixed, and spread out.
+pub fn looks_generated(v: &str) -> bool {
+    if is_wordy(v) {
+        return false;
+    }
+    let n = v.len();
+    (n >= 16 && shannon(v) >= 3.3 && classes(v) >= 2)
+        || (n >= 12 && shannon(v) >= 3.0 && classes(v) >= 3)
+        // Hex digests and keys: 32+ hex digits.
+        || (n >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) && shannon(v) >= 3.0)
+}
+
+/// A stored password hash or key-derivation output: not the password (`pbkdf2_sha256$...`, `argon2:$argon2id$...`,
+/// `{SSHA}...`, `$2a$...`).
+fn is_hash(lower: &str) -> bool {
+    ["pbkdf2", "argon2", "bcrypt", "scrypt", "sha1$", "sha256$", "sha512$", "md5$", "{ssha}", "{sha}", "{md5}", "{bcrypt}", "$2a$", "$2b$", "$2y$", "$5$", "$6$", "$1$", "scram-sha-256$"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// 8-4-4-4-12 hex: client ids, tenant ids, resource ids. Identifiers, not credentials.
+fn is_guid(v: &str) -> bool {
+    let parts: Vec<&str> = v.trim_matches(['{', '}']).split('-').collect();
+    parts.len() == 5
+        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Made of words: letters only, in camelCase, PascalCase or separated by `-`, `_`, `.` or a space
+/// (`ClearTextPassword`, `X-Forwarded-For`, `__jquery_unobtrusive_validation_form_reset`). Names and labels,
+/// not generated values.
+pub fn is_wordy(v: &str) -> bool {
+    if !v.bytes().all(|b| b.is_ascii_alphabetic() || b"-_. :".contains(&b)) {
+        return false;
+    }
+    let ws = words(v);
+    ws.len() >= 2 && ws.iter().all(|w| w.len() >= 2 || ws.len() >= 3)
+}
+
+/// A description of the value rather than the value: a word list that repeats a word of its own name
+/// (`refresh_token: "secret-refresh-token"`, `newPassword = "nice-password"`, `USER_PASSWORD =
+/// "test-user-password"`), or the name's credential word behind a stand-in prefix (`Token = "testtoken"`).
+pub fn describes_itself(v: &str, name: &str) -> bool {
+    let name_words = words(name);
+    let Some(last) = name_words.last() else {
+        return false;
+    };
+    let lower = v.to_ascii_lowercase();
+    for prefix in ["test", "my", "some", "fake", "dummy", "example", "sample", "the", "a", "new", "old", "bad", "good", "wrong", "invalid", "valid", "other", "another"] {
+        if lower.strip_prefix(prefix).is_some_and(|rest| rest == last.as_str()) {
+            return true;
+        }
+    }
+    let separated = v.contains(['-', '_', ' ']);
+    if !separated || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_ ".contains(&b)) {
+        return false;
+    }
+    let value_words = words(v);
+    value_words.len() >= 2
+        && value_words.iter().any(|w| {
+            w.len() >= 3
+                && (name_words.contains(w)
+                    || matches!(w.as_str(), "password" | "passwd" | "token" | "pwd"))
+        })
+}
+
+/// An identifier or member path: `cfg.Password`, `opts.pass`, `PASSWORD_ENV`, `getPassword`.
+fn is_identifier_like(v: &str) -> bool {
+    let first = v.chars().next().unwrap_or(' ');
+    (first.is_ascii_alphabetic() || first == '_' || first == '$')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '$')
+}
+
+/// A placeholder, reference, template slot or format: never a secret (beyond what
+/// [`super::validate::is_placeholder`] already knows).
+fn is_stand_in(v: &str, lower: &str) -> bool {
+    if STAND_INS.contains(&lower) {
+        return true;
+    }
+    // `%(password)s`, `{password}`, `:password` (SQL and route parameters), `@password`, `?`.
+    if lower.contains("%(") || lower.starts_with(':') || lower.starts_with('@') || lower == "?" {
+        return true;
+    }
+    if lower.contains("{{") || lower.contains("{%") || lower.contains("${") || lower.contains("#{") {
+        return true;
+    }
+    // Printf and .NET format items anywhere: `pass%d`, `{0}`.
+    if lower.contains("%s") || lower.contains("%d") || lower.contains("%v") || lower.contains("{0}") {
+        return true;
+    }
+    // Masked: `[REDACTED]`, `***`, `xxxx-xxxx`, `…`.
+    if lower.contains("redacted") || lower.contains("***") || lower.contains('…') || lower.contains("...") {
+        return true;
+    }
+    let letters: Vec<u8> = lower.bytes().filter(|b| b.is_ascii_alphanumeric()).collect();
+    if letters.len() >= 4 && letters.iter().all(|&b| b == b'x' || b == b'0') {
+        return true;
+    }
+    // `your_api_key`, `insert-token-here`, `put your unique phrase here`, `<...>`.
+    if lower.contains("your") || lower.contains("here") || lower.contains("insert") || lower.starts_with('<') {
+        return true;
+    }
+    // "example"/"placeholder"/"changeme" inside a longer stand-in: `example-password`, `changeme123`.
+    ["example", "placeholder", "changeme", "change_me", "change-me", "replace", "dummy", "sample", "fake"]
+        .iter()
+        .any(|w| lower.contains(w))
+        && !looks_generated(v)
+}
+
+/// Decides whether `value` (normalised) is a credential in context, and how confident the report is.
+pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
+    let v = value.trim();
+    if v.len() < 3 || v.len() > 1000 {
+        return None;
+    }
+    let lower = v.to_ascii_lowercase();
+    let kind = match ctx.name {
+        Some(name) => Some(key_kind(name)?),
+        None => None,
+    };
+    let quoted = ctx.quoted();
+    let code = is_code_path(ctx.path);
+
+    // Code and references.
+    if CODE_WORDS.contains(&lower.as_str()) || is_stand_in(v, &lower) {
+        return None;
+    }
+    if super::validate::is_placeholder(v) && !WEAK_VALUES.contains(&lower.as_str()) {
+        return None;
+    }
+    if v.starts_with('$') || v.starts_with('%') || v.starts_with('&') || v.starts_with('*') {
+        // $VAR, $2a$ hashes, %VAR%, YAML anchors and aliases.
+        return None;
+    }
+    if v.contains(' ') && !quoted {
+        return None;
+    }
+    // Sentences, not secrets: several spaces.
+    if v.matches(' ').count() >= 2 || (v.contains(' ') && !looks_generated(&v.replace(' ', ""))) {
+        return None;
+    }
+    // Numbers, versions, sizes, durations.
+    if v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_' || b == b':') {
+        return None;
+    }
+    // Paths and plain URLs (a URL with a password is the URL rule's business).
+    if v.starts_with('/') || v.starts_with("./") || v.starts_with("~/") || v.starts_with("../") || v.contains("\\\\") {
+        return None;
+    }
+    if lower.contains("://") || lower.starts_with("www.") {
+        return None;
+    }
+    // A relative path with a file name: `orders/prod.terraform.tfstate`, `certs/server.key`.
+    if v.contains('/') && v.rsplit('/').next().is_some_and(|f| f.rsplit_once('.').is_some_and(|(_, e)| !e.is_empty() && e.len() <= 10 && e.bytes().all(|b| b.is_ascii_alphabetic()))) {
+        return None;
+    }
+    if let Some(dot) = lower.rfind('.') {
+        let ext = &lower[dot + 1..];
+        if matches!(ext, "pem" | "key" | "crt" | "cer" | "p12" | "pfx" | "jks" | "json" | "yaml" | "yml" | "txt" | "env" | "properties" | "conf" | "keystore" | "truststore" | "gpg" | "asc" | "der" | "pub")
+        {
+            return None;
+        }
+    }
+    if is_hash(&lower) || is_guid(v) || v.starts_with(['[', '?', '-', '!', ',', ';', '+', ')', '|']) {
+        // Hashes, ids, ARM expressions and lists, `${VAR:?msg}` and `${VAR:-default}` operands.
+        return None;
+    }
+    // Publishable (public by design) keys: Stripe `pk_live_`, Mapbox `pk.`.
+    if lower.starts_with("pk.") || lower.starts_with("pk_") {
+        return None;
+    }
+    // `<add key="ida:ClientId" value="...">`: the matched text is the setting's name, not its value.
+    let after = ctx.after().trim_start_matches(['"', '\'', '\\']).trim_start();
+    if after.starts_with("value=") || after.starts_with("Value=") {
+        return None;
+    }
+    // Encrypted files: SealedSecret, sops.
+    if lower.starts_with("enc[") || ctx.text.contains("kind: SealedSecret") || ctx.text.contains("\nsops:") {
+        return None;
+    }
+    // One character repeated: masks and fillers (`BBBBBBBBBBBB`).
+    let first = v.as_bytes()[0];
+    if v.len() >= 6 && v.bytes().all(|b| b == first) {
+        return None;
+    }
+    // Another name, not a value: `case "pass", "password":`, `StringVar(&opts.Password, "pass", ...)`.
+    if ctx.after_list_separator() && key_kind(v).is_some() && !v.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(name) = ctx.name {
+        if describes_itself(v, name) {
+            return None;
+        }
+    }
+    // Values that name their own key: `token: 'token'`, `password = password`, `apiKey: apiKey`.
+    if let Some(name) = ctx.name {
+        let ws = words(name);
+        let squashed: String = ws.concat();
+        let vl: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        // Unquoted in code it is a variable; quoted or in a configuration file it is a (weak) literal.
+        if (vl == squashed || ws.last().is_some_and(|l| *l == vl)) && (!quoted && code || vl == squashed && vl.len() > 8) {
+            return None;
+        }
+    }
+    // Unquoted in source code: an expression (`pass := cfg.Password`, `password: password,`), unless it
+    // sits in a configuration block inside a string (NATS and HOCON snippets in tests).
+    if !quoted && ctx.name.is_some() && !ctx.in_query() {
+        if v.contains('(') || v.contains(')') || v.contains('[') || v.ends_with(';') || v.starts_with('!') {
+            return None;
+        }
+        // A call or member access right after the value: `getString(props, ...)`, `generateToken();`.
+        if ctx.after().starts_with(['(', '.', '?', '<', '[']) && !ctx.after().starts_with("...") {
+            return None;
+        }
+        if code {
+            let name_is_config = ctx
+                .name
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            let before = ctx.before();
+            let declares = before.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+                matches!(w, "var" | "val" | "let" | "const" | "func" | "fun" | "def" | "private" | "public" | "final" | "static" | "return" | "if" | "case")
+            });
+            let config_block = !declares
+                && name_is_config
+                && (before.contains('{') || before.trim_start().starts_with(|c: char| c.is_ascii_lowercase()))
+                && !before.contains("(")
+                && !before.contains(":=")
+                && !v.contains('.');
+            if !config_block {
+                return None;
+            }
+        } else if is_identifier_like(v) && v.contains('.') && !looks_generated(v) {
+            // `password: config.db.password` in YAML templates and Python settings.
+            return None;
+        }
+    }
+    if is_identifier_like(v) && v.contains('.') && v.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) && !looks_generated(v) && v.split('.').count() >= 2 && v.chars().any(|c| c.is_ascii_lowercase()) {
+        // `cfg.Password`, `settings.SECRET_KEY`, `os.environ`.
+        if quoted && !code {
+            // A quoted dotted word in a config file is a value (`pass.word`).
+        } else {
+            return None;
+        }
+    }
+    // UPPER_SNAKE names are environment variables or constants, not values.
+    if v.contains('_')
+        && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && !looks_generated(v)
+    {
+        return None;
+    }
+
+    let generated = looks_generated(v);
+    // A name that is only `key` or `auth` counts only with a generated-looking value.
+    if kind == Some(KeyKind::Bare) && !generated {
+        return None;
+    }
+    // Keys and tokens are generated; a word under such a name is more likely a label or a name
+    // (`PrimaryKey("PK_Users")`, `Token = "testtoken"`).
+    let mixed = v.bytes().any(|b| b.is_ascii_digit()) && v.bytes().any(|b| b.is_ascii_alphabetic());
+    if matches!(kind, Some(KeyKind::Token | KeyKind::Key | KeyKind::Credential)) && !generated && (v.len() < 8 || !mixed) {
+        return None;
+    }
+    let weak = WEAK_VALUES.contains(&lower.as_str())
+        || (v.len() < 8 && !generated)
+        || (v.bytes().all(|b| b.is_ascii_lowercase()) && v.len() < 12);
+    let template = is_template_path(ctx.path);
+    if template && weak {
+        return None;
+    }
+    let confidence = if generated && !is_test_path(ctx.path) {
+        Confidence::High
+    } else if weak || is_test_path(ctx.path) || template {
+        Confidence::Low
+    } else {
+        Confidence::Medium
+    };
+    Some(confidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_every_naming_style() {
+        assert_eq!(words("fs.s3a.secret.key"), ["fs", "s3a", "secret", "key"]);
+        assert_eq!(words("ClientSecret"), ["client", "secret"]);
+        assert_eq!(words("KEYSTORE_PASSWORD"), ["keystore", "password"]);
+        assert_eq!(words("AWSSecretKey"), ["aws", "secret", "key"]);
+        assert_eq!(words("x-api-key"), ["x", "api", "key"]);
+    }
+
+    #[test]
+    fn names_must_end_in_a_credential_word() {
+        for yes in [
+            "password", "DB_PASS", "key_store_password", "cas.radius.client.sharedsecret", "aesKey",
+            "fs.s3a.secret.key", "BCRYPT_AUTH_TOKEN", "client_secret", "apiKey", "ConsumerKey",
+            "accessToken", "nkey", "MAILU_SECRET_KEY", "credentials", "password2",
+        ] {
+            assert!(key_kind(yes).is_some(), "{yes}");
+        }
+        for no in [
+            "password_hash", "tokenUrl", "secretName", "api_key_id", "csrf_token", "page_token",
+            "PasswordPolicy", "monkey", "foreign_key", "primaryKeyColumn", "sort_key", "auth_mode",
+            "next_page_token", "passenger",
+        ] {
+            assert!(key_kind(no).is_none(), "{no}");
+        }
+    }
+
+    fn ctx<'a>(path: &'a str, text: &'a str, value: &str, name: &'a str) -> (Context<'a>, String) {
+        let start = text.find(value).unwrap();
+        (
+            Context {
+                path,
+                text,
+                start,
+                end: start + value.len(),
+                name: Some(name),
+            },
+            value.to_string(),
+        )
+    }
+
+    fn conf(path: &str, line: &str, value: &str, name: &str) -> Option<Confidence> {
+        let (c, v) = ctx(path, line, value, name);
+        classify(&v, &c)
+    }
+
+    #[test]
+    fn values_get_a_confidence_or_are_dropped() {
+        use Confidence::*;
+        assert_eq!(conf("app.yml", "  password: Xk9#mP2$vL8q", "Xk9#mP2$vL8q", "password"), Some(High));
+        assert_eq!(conf("app.yml", "  password: hunter22x", "hunter22x", "password"), Some(Low));
+        assert_eq!(conf("conf/app.ini", "password = Tr0ub4dor", "Tr0ub4dor", "password"), Some(Medium));
+        assert_eq!(conf("app.yml", "  password: admin", "admin", "password"), Some(Low));
+        assert_eq!(conf("a/b_test.go", "\tusers = [{user: a, password: s3cr3t}]", "s3cr3t", "password"), Some(Low));
+        // Code, references and stand-ins.
+        assert_eq!(conf("a.go", "\tpass := cfg.Password", "cfg.Password", "pass"), None);
+        assert_eq!(conf("a.py", "    password = get_password()", "get_password()", "password"), None);
+        assert_eq!(conf("a.js", "  password: password,", "password", "password"), None);
+        assert_eq!(conf("a.yml", "password: ${DB_PASSWORD}", "${DB_PASSWORD}", "password"), None);
+        assert_eq!(conf(".env.example", "DB_PASSWORD=admin", "admin", "DB_PASSWORD"), None);
+        assert_eq!(conf("a.yml", "password: changeme", "changeme", "password"), None);
+        assert_eq!(conf("a.go", "\"pass\":\"[REDACTED]\"", "[REDACTED]", "pass"), None);
+        assert_eq!(conf("a.yml", "key: v1-source", "v1-source", "key"), None);
+        assert_eq!(conf("a.yml", "token: 'token'", "token", "token"), None);
+        assert_eq!(conf("a.cs", "const string key = \"X-Forwarded-For\";", "X-Forwarded-For", "key"), None);
+        // A bare `key` needs a generated value.
+        assert_eq!(
+            conf("ipcontroller.json", "\"key\": \"868074dd-060311910ab3d6991611bccf\"", "868074dd-060311910ab3d6991611bccf", "key"),
+            Some(High)
+        );
+    }
+}
