@@ -182,6 +182,11 @@ pub struct ScanArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
+    /// Report only findings of at least this confidence (default `low`: everything; `medium` drops weak
+    /// and default passwords, test fixtures and local services).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<crate::severity::Confidence>,
+
     /// Key for the fingerprint HMAC (default: derived from the repository's first commit).
     #[arg(
         long,

@@ -20,6 +20,7 @@ pub const PROJECT_FILE: &str = ".keyless.toml";
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct ProjectFile {
     fail_on: Option<FailOn>,
+    min_confidence: Option<crate::severity::Confidence>,
     baseline: Option<PathBuf>,
     #[serde(default)]
     rules: Vec<PathBuf>,
@@ -66,6 +67,7 @@ pub struct Config {
     pub output: Option<PathBuf>,
     pub reports: Vec<(Format, PathBuf)>,
     pub fail_on: FailOn,
+    pub min_confidence: crate::severity::Confidence,
     pub fingerprint_key: Option<String>,
     pub show_secrets: bool,
     pub color: bool,
@@ -189,6 +191,10 @@ impl Config {
             output: args.output.clone(),
             reports,
             fail_on: args.fail_on.or(project.fail_on).unwrap_or(FailOn::Low),
+            min_confidence: args
+                .min_confidence
+                .or(project.min_confidence)
+                .unwrap_or(crate::severity::Confidence::Low),
             fingerprint_key: args.fingerprint_key.clone(),
             show_secrets: args.show_secrets,
             color,

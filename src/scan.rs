@@ -119,6 +119,8 @@ pub struct ScanSettings {
     pub max_file_size: u64,
     pub inline_allow: InlineAllow,
     pub allowlist: Allowlist,
+    /// Findings below this confidence are not reported (`--min-confidence`).
+    pub min_confidence: crate::severity::Confidence,
 }
 
 impl Default for ScanSettings {
@@ -131,6 +133,7 @@ impl Default for ScanSettings {
                 extra_tokens: Vec::new(),
             },
             allowlist: Allowlist::default(),
+            min_confidence: crate::severity::Confidence::Low,
         }
     }
 }
@@ -142,6 +145,7 @@ impl ScanSettings {
             max_file_size: config.max_file_size,
             inline_allow: config.inline_allow.clone(),
             allowlist: config.allowlist.clone(),
+            min_confidence: config.min_confidence,
         }
     }
 }
@@ -254,7 +258,13 @@ impl<'a> FileScanner<'a> {
         text: &source::Text<'_>,
         mut candidates: Vec<Candidate>,
     ) -> Vec<Finding> {
-        candidates.retain(|c| !self.settings.allowlist.allows(&c.normalized));
+        let min = self.settings.min_confidence;
+        candidates.retain(|c| {
+            c.confidence
+                .unwrap_or(self.rules.rules[c.rule].confidence)
+                >= min
+                && !self.settings.allowlist.allows(&c.normalized)
+        });
         // Several secrets of one decoded value share its location: keep the highest-priority rule's.
         candidates.sort_by_key(|c| {
             (

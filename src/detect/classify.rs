@@ -95,7 +95,7 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
     }) {
         return None;
     }
-    let last = ws.last()?.as_str();
+    let last = ws.last()?.as_str().trim_end_matches(|c: char| c.is_ascii_digit());
     // One run-together word that ends in a credential word: `PGPASSWORD`, `keypassword`, `sharedsecret`.
     let last = if last.len() > 8 {
         ["password", "passwd", "secret", "token", "apikey"]
@@ -433,7 +433,7 @@ fn is_stand_in(v: &str, lower: &str) -> bool {
 /// Decides whether `value` (normalised) is a credential in context, and how confident the report is.
 pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     let v = value.trim();
-    if v.len() < 3 || v.len() > 1000 {
+    if v.len() < 4 || v.len() > 2000 {
         return None;
     }
     let lower = v.to_ascii_lowercase();
@@ -655,7 +655,7 @@ mod tests {
     fn values_get_a_confidence_or_are_dropped() {
         use Confidence::*;
         assert_eq!(conf("app.yml", "  password: Xk9#mP2$vL8q", "Xk9#mP2$vL8q", "password"), Some(High));
-        assert_eq!(conf("app.yml", "  password: hunter22x", "hunter22x", "password"), Some(Low));
+        assert_eq!(conf("app.yml", "  password: hunter22x", "hunter22x", "password"), Some(Medium));
         assert_eq!(conf("conf/app.ini", "password = Tr0ub4dor", "Tr0ub4dor", "password"), Some(Medium));
         assert_eq!(conf("app.yml", "  password: admin", "admin", "password"), Some(Low));
         assert_eq!(conf("a/b_test.go", "\tusers = [{user: a, password: s3cr3t}]", "s3cr3t", "password"), Some(Low));

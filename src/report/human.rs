@@ -45,14 +45,20 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
             let _ = writeln!(out, "{}", paint.wrap("1;4", &f.path));
             current = Some(&f.path);
         }
+        // Only a confidence below the rule's usual one is worth a word on the line.
+        let confidence = match f.confidence {
+            crate::severity::Confidence::Low => "  (low confidence)",
+            _ => "",
+        };
         let _ = writeln!(
             out,
-            "  {}:{}  {}  {}  {}",
+            "  {}:{}  {}  {}  {}{}",
             f.line,
             f.column,
             paint.severity(f.severity),
             paint.wrap("1", &f.rule_id),
-            f.title
+            f.title,
+            paint.wrap("2", confidence)
         );
         let _ = writeln!(out, "      {} {}", paint.wrap("2", "|"), f.snippet);
         if let Some(secret) = &f.secret {

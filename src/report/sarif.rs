@@ -309,6 +309,13 @@ fn result(f: &Finding) -> SarifResult {
         )]))
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
+    // SARIF's rank (0-100) is the result's priority; code scanning and viewers sort by it. Confidence is
+    // what separates a generated key (90) from a weak test password (30).
+    result.rank = Some(match f.confidence {
+        Confidence::High => 90.0,
+        Confidence::Medium => 60.0,
+        Confidence::Low => 30.0,
+    });
     result.fixes = f
         .remediation
         .fix
