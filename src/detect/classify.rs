@@ -70,6 +70,20 @@ const KEY_QUALIFIERS: &[&str] = &[
     "live", "prod", "test", "recaptcha", "captcha", "maps", "push", "deploy", "machine", "cookie",
 ];
 
+/// Words before `key` that name a data structure's key, not a credential.
+const NOT_SECRET_KEYS: &[&str] = &[
+    "foreign", "primary", "sort", "partition", "row", "cache", "idempotency", "lookup", "map", "dict",
+    "object", "bucket", "s3", "i18n", "translation", "message", "label", "group", "composite", "unique",
+    "index", "shard", "dedup", "deduplication", "correlation", "entity", "resource", "file", "path",
+    "field", "column", "table", "query", "config", "setting", "property", "attribute", "header", "item",
+    "record", "node", "join", "hot", "shortcut", "keyboard", "press", "up", "down", "sub", "parent",
+    "child", "next", "prev", "previous", "first", "last", "max", "min", "cursor", "state", "event",
+    "metric", "tag", "context", "store", "storage-class", "registry", "hash", "type", "kind", "name", "id",
+    "json", "yaml", "dictionary", "enum", "range", "scan", "start", "end", "search", "filter", "order",
+    "group", "cluster", "template", "variable", "var", "env", "locale", "lang", "i", "k", "the", "this",
+    "my", "your", "default", "custom", "dynamic", "static", "route", "url", "uri", "link", "anchor",
+];
+
 /// Words after a credential word that make the name something else: `password_hash`, `token_url`,
 /// `secretName`, `api_key_id`. A name must end in its credential word (digits and a plural aside).
 fn strip_tail(words: &[String]) -> &[String] {
@@ -91,14 +105,14 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
     }
     // Accessors take the secret's name, not its value: `getSecret("openai-key")`, `fetchToken(...)`.
     if ws[..ws.len().saturating_sub(1)].iter().any(|w| {
-        matches!(w.as_str(), "get" | "fetch" | "load" | "find" | "lookup" | "retrieve" | "resolve" | "has" | "is" | "delete" | "remove" | "create" | "generate" | "validate" | "verify" | "check" | "parse" | "decode" | "encode" | "hash" | "encrypt" | "decrypt" | "require" | "ensure")
+        matches!(w.as_str(), "get" | "fetch" | "load" | "contains" | "insert" | "put" | "add" | "find" | "lookup" | "retrieve" | "resolve" | "has" | "is" | "delete" | "remove" | "create" | "generate" | "validate" | "verify" | "check" | "parse" | "decode" | "encode" | "hash" | "encrypt" | "decrypt" | "require" | "ensure")
     }) {
         return None;
     }
     let last = ws.last()?.as_str().trim_end_matches(|c: char| c.is_ascii_digit());
     // One run-together word that ends in a credential word: `PGPASSWORD`, `keypassword`, `sharedsecret`.
     let last = if last.len() > 8 {
-        ["password", "passwd", "secret", "token", "apikey"]
+        ["password", "passwd", "secret", "token", "apikey", "key"]
             .into_iter()
             .find(|w| last.ends_with(w))
             .unwrap_or(last)
@@ -138,8 +152,9 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
         | "nkey" | "seed" => KeyKind::Key,
         "key" | "keys" => match prev {
             Some(p) if KEY_QUALIFIERS.contains(&p) => KeyKind::Key,
-            None => KeyKind::Bare,
-            _ => return None,
+            Some(p) if NOT_SECRET_KEYS.contains(&p) => return None,
+            // `aiKey`, `stripeKey`, `KEY`: a credential only if the value looks generated.
+            _ => KeyKind::Bare,
         },
         "auth" => match prev {
             None => KeyKind::Bare,
@@ -200,6 +215,24 @@ impl Context<'_> {
     fn before(&self) -> &str {
         let line_start = self.text[..self.start].rfind('\n').map_or(0, |i| i + 1);
         &self.text[line_start..self.start]
+    }
+
+    /// The separator before the value is a comma.
+    fn after_comma(&self) -> bool {
+        let b = self.before().trim_end_matches(['"', '\'', '`', '\\']).trim_end();
+        b.ends_with(',')
+    }
+
+    /// The function called right before the value: `encode` in `password.encode("x")`, `` (empty) in
+    /// `("x")`. `None` when the value does not open a call's arguments.
+    fn call_before(&self) -> Option<String> {
+        let b = self.before().trim_end_matches(['"', '\'', '`', '\\']).trim_end();
+        let inner = b.strip_suffix('(')?.trim_end();
+        let start = inner
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']'))
+            .map_or(0, |i| i + 1);
+        let function = &inner[start..];
+        Some(function.rsplit('.').next().unwrap_or("").trim_matches(['[', ']']).to_string())
     }
 
     /// The text right before the value ends in a separator that lists arguments (`,` or `(`).
@@ -352,7 +385,7 @@ fn is_guid(v: &str) -> bool {
 /// (`ClearTextPassword`, `X-Forwarded-For`, `__jquery_unobtrusive_validation_form_reset`). Names and labels,
 /// not generated values.
 pub fn is_wordy(v: &str) -> bool {
-    if !v.bytes().all(|b| b.is_ascii_alphabetic() || b"-_. :".contains(&b)) {
+    if !v.bytes().all(|b| b.is_ascii_alphabetic() || b"-_. :/".contains(&b)) {
         return false;
     }
     let ws = words(v);
@@ -368,7 +401,7 @@ pub fn describes_itself(v: &str, name: &str) -> bool {
         return false;
     };
     let lower = v.to_ascii_lowercase();
-    for prefix in ["test", "my", "some", "fake", "dummy", "example", "sample", "the", "a", "new", "old", "bad", "good", "wrong", "invalid", "valid", "other", "another"] {
+    for prefix in FILLER_WORDS {
         if lower.strip_prefix(prefix).is_some_and(|rest| rest == last.as_str()) {
             return true;
         }
@@ -377,14 +410,24 @@ pub fn describes_itself(v: &str, name: &str) -> bool {
     if !separated || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_ ".contains(&b)) {
         return false;
     }
+    // Every word is the name's own, a credential word or a filler, and one of them is a credential word:
+    // `some-password`, `secret-refresh-token`, `test-trust-store-password`. A word of its own
+    // (`laradock_gitlab`, `ctfd_testing_client_secret`) makes it a value.
     let value_words = words(v);
+    let credential_word = |w: &str| matches!(w, "password" | "passwd" | "pwd" | "pass" | "token" | "secret" | "key");
     value_words.len() >= 2
-        && value_words.iter().any(|w| {
-            w.len() >= 3
-                && (name_words.contains(w)
-                    || matches!(w.as_str(), "password" | "passwd" | "token" | "pwd"))
+        && value_words.iter().any(|w| credential_word(w))
+        && value_words.iter().all(|w| {
+            name_words.contains(w) || credential_word(w) || FILLER_WORDS.contains(&w.as_str())
         })
 }
+
+/// Words that dress up a stand-in value: `some-password`, `my_token`, `testtoken`, `new_password`.
+const FILLER_WORDS: &[&str] = &[
+    "test", "my", "some", "fake", "dummy", "example", "sample", "the", "a", "new", "old", "bad", "good",
+    "wrong", "invalid", "valid", "other", "another", "nice", "silly", "your", "value", "encrypted",
+    "user", "refresh", "access", "id", "incorrect", "correct", "current", "default",
+];
 
 /// An identifier or member path: `cfg.Password`, `opts.pass`, `PASSWORD_ENV`, `getPassword`.
 fn is_identifier_like(v: &str) -> bool {
@@ -510,6 +553,34 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     if ctx.after_list_separator() && key_kind(v).is_some() && !v.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
+    // After `,` the pair is a call's last two arguments (`put("password", "x")`) only when the value ends
+    // the call; `'pass', 'print', 'raise'` is a list of words.
+    if ctx.after_comma() {
+        let rest = ctx.after().trim_start_matches(['"', '\'', '`', '\\']).trim_start();
+        if !(rest.is_empty() || rest.starts_with([')', ']', '}', ';'])) {
+            return None;
+        }
+    }
+    // A call between the separator and the value: only conversions keep the value a literal
+    // (`[]byte("...")`, `SecretStr("...")`, `setPassword("...")`); `password.encode("latin1")`,
+    // `os.getenv("X", "default")` or `_("Password")` pass something else.
+    if let Some(function) = ctx.call_before() {
+        let fw = words(&function);
+        let conversion = function.is_empty()
+            || ctx.name.is_some_and(|n| n.ends_with(function.as_str()))
+            || fw.last().is_some_and(|w| {
+                matches!(w.as_str(), "byte" | "bytes" | "string" | "str" | "secretstr" | "securestring" | "from" | "of" | "value" | "credential" | "secret" | "password" | "token" | "key" | "new")
+            })
+            || fw.first().is_some_and(|w| matches!(w.as_str(), "set" | "with" | "use"));
+        let rest = ctx.after().trim_start_matches(['"', '\'', '`', '\\']).trim_start();
+        if !conversion || !rest.starts_with(')') {
+            // Not a conversion, or not the call's only argument (`base.pass("g?y", "http://...")`).
+            return None;
+        }
+    }
+    if v.contains("{}") {
+        return None;
+    }
     if let Some(name) = ctx.name {
         if describes_itself(v, name) {
             return None;
@@ -545,7 +616,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             });
             let config_block = !declares
                 && name_is_config
-                && (before.contains('{') || before.trim_start().starts_with(|c: char| c.is_ascii_lowercase()))
+                && (before.contains('{') || before.contains('[') || before.trim().is_empty())
                 && !before.contains("(")
                 && !before.contains(":=")
                 && !v.contains('.');
