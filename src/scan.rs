@@ -260,9 +260,7 @@ impl<'a> FileScanner<'a> {
     ) -> Vec<Finding> {
         let min = self.settings.min_confidence;
         candidates.retain(|c| {
-            c.confidence
-                .unwrap_or(self.rules.rules[c.rule].confidence)
-                >= min
+            c.confidence.unwrap_or(self.rules.rules[c.rule].confidence) >= min
                 && !self.settings.allowlist.allows(&c.normalized)
         });
         // Several secrets of one decoded value share its location: keep the highest-priority rule's.

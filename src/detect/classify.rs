@@ -62,26 +62,174 @@ pub fn words(name: &str) -> Vec<String> {
 
 /// Words before `key` that make it a credential's name.
 const KEY_QUALIFIERS: &[&str] = &[
-    "api", "access", "secret", "private", "auth", "master", "encryption", "encrypt", "signing", "sign",
-    "client", "app", "account", "storage", "shared", "subscription", "aes", "hmac", "crypto", "session",
-    "consumer", "service", "admin", "server", "webhook", "integration", "license",
-    "cipher", "jwt", "token", "security", "write", "read", "ingest", "ingestion", "instrumentation",
-    "partner", "merchant", "des", "rsa", "ssh", "gpg", "pgp", "root", "mac", "hash", "developer", "dev",
-    "live", "prod", "test", "recaptcha", "captcha", "maps", "push", "deploy", "machine", "cookie",
+    "api",
+    "access",
+    "secret",
+    "private",
+    "auth",
+    "master",
+    "encryption",
+    "encrypt",
+    "signing",
+    "sign",
+    "client",
+    "app",
+    "account",
+    "storage",
+    "shared",
+    "subscription",
+    "aes",
+    "hmac",
+    "crypto",
+    "session",
+    "consumer",
+    "service",
+    "admin",
+    "server",
+    "webhook",
+    "integration",
+    "license",
+    "cipher",
+    "jwt",
+    "token",
+    "security",
+    "write",
+    "read",
+    "ingest",
+    "ingestion",
+    "instrumentation",
+    "partner",
+    "merchant",
+    "des",
+    "rsa",
+    "ssh",
+    "gpg",
+    "pgp",
+    "root",
+    "mac",
+    "hash",
+    "developer",
+    "dev",
+    "live",
+    "prod",
+    "test",
+    "recaptcha",
+    "captcha",
+    "maps",
+    "push",
+    "deploy",
+    "machine",
+    "cookie",
 ];
 
 /// Words before `key` that name a data structure's key, not a credential.
 const NOT_SECRET_KEYS: &[&str] = &[
-    "foreign", "primary", "sort", "partition", "row", "cache", "idempotency", "lookup", "map", "dict",
-    "object", "bucket", "s3", "i18n", "translation", "message", "label", "group", "composite", "unique",
-    "index", "shard", "dedup", "deduplication", "correlation", "entity", "resource", "file", "path",
-    "field", "column", "table", "query", "config", "setting", "property", "attribute", "header", "item",
-    "record", "node", "join", "hot", "shortcut", "keyboard", "press", "up", "down", "sub", "parent",
-    "child", "next", "prev", "previous", "first", "last", "max", "min", "cursor", "state", "event",
-    "metric", "tag", "context", "store", "storage-class", "registry", "hash", "type", "kind", "name", "id",
-    "json", "yaml", "dictionary", "enum", "range", "scan", "start", "end", "search", "filter", "order",
-    "group", "cluster", "template", "variable", "var", "env", "locale", "lang", "i", "k", "the", "this",
-    "my", "your", "default", "custom", "dynamic", "static", "route", "url", "uri", "link", "anchor",
+    "foreign",
+    "primary",
+    "sort",
+    "partition",
+    "row",
+    "cache",
+    "idempotency",
+    "lookup",
+    "map",
+    "dict",
+    "object",
+    "bucket",
+    "s3",
+    "i18n",
+    "translation",
+    "message",
+    "label",
+    "group",
+    "composite",
+    "unique",
+    "index",
+    "shard",
+    "dedup",
+    "deduplication",
+    "correlation",
+    "entity",
+    "resource",
+    "file",
+    "path",
+    "field",
+    "column",
+    "table",
+    "query",
+    "config",
+    "setting",
+    "property",
+    "attribute",
+    "header",
+    "item",
+    "record",
+    "node",
+    "join",
+    "hot",
+    "shortcut",
+    "keyboard",
+    "press",
+    "up",
+    "down",
+    "sub",
+    "parent",
+    "child",
+    "next",
+    "prev",
+    "previous",
+    "first",
+    "last",
+    "max",
+    "min",
+    "cursor",
+    "state",
+    "event",
+    "metric",
+    "tag",
+    "context",
+    "store",
+    "storage-class",
+    "registry",
+    "hash",
+    "type",
+    "kind",
+    "name",
+    "id",
+    "json",
+    "yaml",
+    "dictionary",
+    "enum",
+    "range",
+    "scan",
+    "start",
+    "end",
+    "search",
+    "filter",
+    "order",
+    "group",
+    "cluster",
+    "template",
+    "variable",
+    "var",
+    "env",
+    "locale",
+    "lang",
+    "i",
+    "k",
+    "the",
+    "this",
+    "my",
+    "your",
+    "default",
+    "custom",
+    "dynamic",
+    "static",
+    "route",
+    "url",
+    "uri",
+    "link",
+    "anchor",
 ];
 
 /// Words after a credential word that make the name something else: `password_hash`, `token_url`,
@@ -100,16 +248,61 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
     let all = words(name);
     let ws = strip_tail(&all);
     // Public keys and tokens, publishable keys and references to a secret kept elsewhere.
-    if ws.iter().any(|w| matches!(w.as_str(), "public" | "publishable" | "pub" | "existing" | "ref" | "reference" | "sealed" | "keyvault")) {
+    if ws.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "public"
+                | "publishable"
+                | "pub"
+                | "existing"
+                | "ref"
+                | "reference"
+                | "sealed"
+                | "keyvault"
+        )
+    }) {
         return None;
     }
     // Accessors take the secret's name, not its value: `getSecret("openai-key")`, `fetchToken(...)`.
     if ws[..ws.len().saturating_sub(1)].iter().any(|w| {
-        matches!(w.as_str(), "get" | "fetch" | "load" | "contains" | "insert" | "put" | "add" | "find" | "lookup" | "retrieve" | "resolve" | "has" | "is" | "delete" | "remove" | "create" | "generate" | "validate" | "verify" | "check" | "parse" | "decode" | "encode" | "hash" | "encrypt" | "decrypt" | "require" | "ensure")
+        matches!(
+            w.as_str(),
+            "get"
+                | "fetch"
+                | "load"
+                | "contains"
+                | "insert"
+                | "put"
+                | "add"
+                | "find"
+                | "lookup"
+                | "retrieve"
+                | "resolve"
+                | "has"
+                | "is"
+                | "delete"
+                | "remove"
+                | "create"
+                | "generate"
+                | "validate"
+                | "verify"
+                | "check"
+                | "parse"
+                | "decode"
+                | "encode"
+                | "hash"
+                | "encrypt"
+                | "decrypt"
+                | "require"
+                | "ensure"
+        )
     }) {
         return None;
     }
-    let last = ws.last()?.as_str().trim_end_matches(|c: char| c.is_ascii_digit());
+    let last = ws
+        .last()?
+        .as_str()
+        .trim_end_matches(|c: char| c.is_ascii_digit());
     // One run-together word that ends in a credential word: `PGPASSWORD`, `keypassword`, `sharedsecret`.
     let last = if last.len() > 8 {
         ["password", "passwd", "secret", "token", "apikey", "key"]
@@ -121,8 +314,8 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
     };
     let prev = ws.len().checked_sub(2).map(|i| ws[i].as_str());
     let kind = match last {
-        "password" | "passwords" | "passwd" | "pwd" | "pass" | "passphrase" | "passwort" | "pswd"
-        | "passw" | "pword" | "pw" | "passcode" | "pin" => {
+        "password" | "passwords" | "passwd" | "pwd" | "pass" | "passphrase" | "passwort"
+        | "pswd" | "passw" | "pword" | "pw" | "passcode" | "pin" => {
             if last == "pin" || last == "pw" {
                 // `pin` and `pw` only beside another credential word (`sim_pin`, `db_pw`) would be too
                 // loose; they count only as the whole name or after db/admin/user/root.
@@ -140,16 +333,17 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
         "sharedsecret" | "clientsecret" | "appsecret" | "apisecret" => KeyKind::Secret,
         "token" | "tokens" | "accesstoken" | "authtoken" => match prev {
             Some(
-                "csrf" | "xsrf" | "page" | "next" | "continuation" | "sync" | "cancellation" | "cancel"
-                | "max" | "lexer" | "parser" | "change" | "lifecycle" | "idempotency" | "verification"
-                | "anti" | "request" | "form" | "pagination" | "start" | "end" | "last" | "first"
-                | "prev" | "previous" | "cursor" | "resume" | "device" | "push" | "registration"
-                | "invite" | "reset" | "confirmation" | "unsubscribe" | "notification" | "sas",
+                "csrf" | "xsrf" | "page" | "next" | "continuation" | "sync" | "cancellation"
+                | "cancel" | "max" | "lexer" | "parser" | "change" | "lifecycle" | "idempotency"
+                | "verification" | "anti" | "request" | "form" | "pagination" | "start" | "end"
+                | "last" | "first" | "prev" | "previous" | "cursor" | "resume" | "device" | "push"
+                | "registration" | "invite" | "reset" | "confirmation" | "unsubscribe"
+                | "notification" | "sas",
             ) => return None,
             _ => KeyKind::Token,
         },
-        "apikey" | "apikeys" | "secretkey" | "accesskey" | "privatekey" | "authkey" | "masterkey"
-        | "nkey" | "seed" => KeyKind::Key,
+        "apikey" | "apikeys" | "secretkey" | "accesskey" | "privatekey" | "authkey"
+        | "masterkey" | "nkey" | "seed" => KeyKind::Key,
         "key" | "keys" => match prev {
             Some(p) if KEY_QUALIFIERS.contains(&p) => KeyKind::Key,
             Some(p) if NOT_SECRET_KEYS.contains(&p) => return None,
@@ -169,34 +363,180 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
 
 /// Values that are code, not data, when they stand unquoted: `password: nil`, `token = None`.
 const CODE_WORDS: &[&str] = &[
-    "nil", "null", "none", "true", "false", "undefined", "self", "this", "yes", "no", "on", "off",
-    "required", "optional", "string", "str", "int", "bool", "object", "any", "new", "return", "function",
-    "func", "lambda", "await", "async", "static", "const", "let", "var", "def", "val", "char", "byte",
-    "bytes", "secure", "securestring", "hidden", "omitted", "unset", "n/a", "na", "tbd", "random",
-    "generated", "auto", "env", "environment", "prompt", "ask", "input", "file", "vault", "keyvault",
-    "include", "same-origin", "omit", "managedidentity", "managed-identity", "azurecli", "workloadidentity",
-    "test", "basic", "bearer", "digest", "oauth", "oauth2", "jwt", "none",
+    "nil",
+    "null",
+    "none",
+    "true",
+    "false",
+    "undefined",
+    "self",
+    "this",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "required",
+    "optional",
+    "string",
+    "str",
+    "int",
+    "bool",
+    "object",
+    "any",
+    "new",
+    "return",
+    "function",
+    "func",
+    "lambda",
+    "await",
+    "async",
+    "static",
+    "const",
+    "let",
+    "var",
+    "def",
+    "val",
+    "char",
+    "byte",
+    "bytes",
+    "secure",
+    "securestring",
+    "hidden",
+    "omitted",
+    "unset",
+    "n/a",
+    "na",
+    "tbd",
+    "random",
+    "generated",
+    "auto",
+    "env",
+    "environment",
+    "prompt",
+    "ask",
+    "input",
+    "file",
+    "vault",
+    "keyvault",
+    "include",
+    "same-origin",
+    "omit",
+    "managedidentity",
+    "managed-identity",
+    "azurecli",
+    "workloadidentity",
+    "test",
+    "basic",
+    "bearer",
+    "digest",
+    "oauth",
+    "oauth2",
+    "jwt",
+    "none",
 ];
 
 /// Stand-in words that hold a place in a template or a test: never reported.
 const STAND_INS: &[&str] = &[
-    "change-me", "change_me", "changethis", "placeholder", "pwd", "replaceme",
-    "replace_me", "replace-me", "dummy", "example", "sample", "redacted", "removed", "todo", "fixme",
-    "xxx", "fake", "mock", "foo", "bar", "baz", "foobar", "qux", "value", "empty", "default", "string",
-    "mysecret", "yoursecret", "your_secret", "your-secret", "my-secret", "my_secret", "secret-value",
-    "password-value", "token-value", "some-password", "some_password", "example-password",
-    "fake_password", "fake-password", "test-password", "test_password", "notasecret", "not-a-secret",
-    "supersecret", "xxxxxxxx", "<secret>", "insert", "none", "null",
+    "change-me",
+    "change_me",
+    "changethis",
+    "placeholder",
+    "pwd",
+    "replaceme",
+    "replace_me",
+    "replace-me",
+    "dummy",
+    "example",
+    "sample",
+    "redacted",
+    "removed",
+    "todo",
+    "fixme",
+    "xxx",
+    "fake",
+    "mock",
+    "foo",
+    "bar",
+    "baz",
+    "foobar",
+    "qux",
+    "value",
+    "empty",
+    "default",
+    "string",
+    "mysecret",
+    "yoursecret",
+    "your_secret",
+    "your-secret",
+    "my-secret",
+    "my_secret",
+    "secret-value",
+    "password-value",
+    "token-value",
+    "some-password",
+    "some_password",
+    "example-password",
+    "fake_password",
+    "fake-password",
+    "test-password",
+    "test_password",
+    "notasecret",
+    "not-a-secret",
+    "supersecret",
+    "xxxxxxxx",
+    "<secret>",
+    "insert",
+    "none",
+    "null",
 ];
 
 /// Default and dictionary passwords: real values people do commit and attackers try first. Reported, but
 /// with low confidence.
 const WEAK_VALUES: &[&str] = &[
-    "admin", "administrator", "root", "toor", "guest", "user", "postgres", "mysql", "mariadb", "redis",
-    "rabbitmq", "oracle", "mongo", "mongodb", "sa", "demo", "docker", "password", "passwd", "pass",
-    "secret", "changeit", "letmein", "qwerty", "123456", "12345678", "test", "testing", "tester",
-    "s3cr3t", "p@ssw0rd", "passw0rd", "pa55word", "welcome", "master", "monkey", "dragon", "abc123",
-    "pwd", "client", "server", "local", "dev", "development",
+    "admin",
+    "administrator",
+    "root",
+    "toor",
+    "guest",
+    "user",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "redis",
+    "rabbitmq",
+    "oracle",
+    "mongo",
+    "mongodb",
+    "sa",
+    "demo",
+    "docker",
+    "password",
+    "passwd",
+    "pass",
+    "secret",
+    "changeit",
+    "letmein",
+    "qwerty",
+    "123456",
+    "12345678",
+    "test",
+    "testing",
+    "tester",
+    "s3cr3t",
+    "p@ssw0rd",
+    "passw0rd",
+    "pa55word",
+    "welcome",
+    "master",
+    "monkey",
+    "dragon",
+    "abc123",
+    "pwd",
+    "client",
+    "server",
+    "local",
+    "dev",
+    "development",
 ];
 
 /// Where a credential sits, as far as the classifier cares.
@@ -219,25 +559,43 @@ impl Context<'_> {
 
     /// The separator before the value is a comma.
     fn after_comma(&self) -> bool {
-        let b = self.before().trim_end_matches(['"', '\'', '`', '\\']).trim_end();
+        let b = self
+            .before()
+            .trim_end_matches(['"', '\'', '`', '\\'])
+            .trim_end();
         b.ends_with(',')
     }
 
     /// The function called right before the value: `encode` in `password.encode("x")`, `` (empty) in
     /// `("x")`. `None` when the value does not open a call's arguments.
     fn call_before(&self) -> Option<String> {
-        let b = self.before().trim_end_matches(['"', '\'', '`', '\\']).trim_end();
+        let b = self
+            .before()
+            .trim_end_matches(['"', '\'', '`', '\\'])
+            .trim_end();
         let inner = b.strip_suffix('(')?.trim_end();
         let start = inner
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']'))
+            .rfind(|c: char| {
+                !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']')
+            })
             .map_or(0, |i| i + 1);
         let function = &inner[start..];
-        Some(function.rsplit('.').next().unwrap_or("").trim_matches(['[', ']']).to_string())
+        Some(
+            function
+                .rsplit('.')
+                .next()
+                .unwrap_or("")
+                .trim_matches(['[', ']'])
+                .to_string(),
+        )
     }
 
     /// The text right before the value ends in a separator that lists arguments (`,` or `(`).
     fn after_list_separator(&self) -> bool {
-        let b = self.before().trim_end_matches(['"', '\'', '`', '\\']).trim_end();
+        let b = self
+            .before()
+            .trim_end_matches(['"', '\'', '`', '\\'])
+            .trim_end();
         b.ends_with(',') || b.ends_with('(')
     }
 
@@ -273,10 +631,42 @@ fn is_code_path(path: &str) -> bool {
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
     matches!(
         ext,
-        "go" | "py" | "java" | "kt" | "kts" | "scala" | "cs" | "js" | "jsx" | "ts" | "tsx" | "mjs"
-            | "cjs" | "rb" | "php" | "groovy" | "swift" | "rs" | "c" | "cc" | "cpp" | "h" | "hpp"
-            | "m" | "dart" | "lua" | "pl" | "vue" | "svelte" | "fs" | "vb" | "bicep" | "bicepparam"
-            | "tf" | "hcl" | "ps1" | "psm1"
+        "go" | "py"
+            | "java"
+            | "kt"
+            | "kts"
+            | "scala"
+            | "cs"
+            | "js"
+            | "jsx"
+            | "ts"
+            | "tsx"
+            | "mjs"
+            | "cjs"
+            | "rb"
+            | "php"
+            | "groovy"
+            | "swift"
+            | "rs"
+            | "c"
+            | "cc"
+            | "cpp"
+            | "h"
+            | "hpp"
+            | "m"
+            | "dart"
+            | "lua"
+            | "pl"
+            | "vue"
+            | "svelte"
+            | "fs"
+            | "vb"
+            | "bicep"
+            | "bicepparam"
+            | "tf"
+            | "hcl"
+            | "ps1"
+            | "psm1"
     )
 }
 
@@ -305,9 +695,24 @@ fn is_test_path(path: &str) -> bool {
     lower.split('/').any(|seg| {
         matches!(
             seg,
-            "test" | "tests" | "spec" | "specs" | "fixtures" | "fixture" | "testdata" | "__tests__"
-                | "mocks" | "mock" | "examples" | "example" | "samples" | "sample" | "demo"
-                | "test-support" | "testing" | "e2e"
+            "test"
+                | "tests"
+                | "spec"
+                | "specs"
+                | "fixtures"
+                | "fixture"
+                | "testdata"
+                | "__tests__"
+                | "mocks"
+                | "mock"
+                | "examples"
+                | "example"
+                | "samples"
+                | "sample"
+                | "demo"
+                | "test-support"
+                | "testing"
+                | "e2e"
         )
     }) || lower.contains("_test.")
         || lower.contains(".test.")
@@ -368,9 +773,29 @@ pub fn looks_generated(v: &str) -> bool {
 /// A stored password hash or key-derivation output: not the password (`pbkdf2_sha256$...`, `argon2:$argon2id$...`,
 /// `{SSHA}...`, `$2a$...`).
 fn is_hash(lower: &str) -> bool {
-    ["pbkdf2", "argon2", "bcrypt", "scrypt", "sha1$", "sha256$", "sha512$", "md5$", "{ssha}", "{sha}", "{md5}", "{bcrypt}", "$2a$", "$2b$", "$2y$", "$5$", "$6$", "$1$", "scram-sha-256$"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    [
+        "pbkdf2",
+        "argon2",
+        "bcrypt",
+        "scrypt",
+        "sha1$",
+        "sha256$",
+        "sha512$",
+        "md5$",
+        "{ssha}",
+        "{sha}",
+        "{md5}",
+        "{bcrypt}",
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$5$",
+        "$6$",
+        "$1$",
+        "scram-sha-256$",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
 }
 
 /// 8-4-4-4-12 hex: client ids, tenant ids, resource ids. Identifiers, not credentials.
@@ -378,14 +803,19 @@ fn is_guid(v: &str) -> bool {
     let parts: Vec<&str> = v.trim_matches(['{', '}']).split('-').collect();
     parts.len() == 5
         && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Made of words: letters only, in camelCase, PascalCase or separated by `-`, `_`, `.` or a space
 /// (`ClearTextPassword`, `X-Forwarded-For`, `__jquery_unobtrusive_validation_form_reset`). Names and labels,
 /// not generated values.
 pub fn is_wordy(v: &str) -> bool {
-    if !v.bytes().all(|b| b.is_ascii_alphabetic() || b"-_. :/".contains(&b)) {
+    if !v
+        .bytes()
+        .all(|b| b.is_ascii_alphabetic() || b"-_. :/".contains(&b))
+    {
         return false;
     }
     let ws = words(v);
@@ -402,19 +832,31 @@ pub fn describes_itself(v: &str, name: &str) -> bool {
     };
     let lower = v.to_ascii_lowercase();
     for prefix in FILLER_WORDS {
-        if lower.strip_prefix(prefix).is_some_and(|rest| rest == last.as_str()) {
+        if lower
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest == last.as_str())
+        {
             return true;
         }
     }
     let separated = v.contains(['-', '_', ' ']);
-    if !separated || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_ ".contains(&b)) {
+    if !separated
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_ ".contains(&b))
+    {
         return false;
     }
     // Every word is the name's own, a credential word or a filler, and one of them is a credential word:
     // `some-password`, `secret-refresh-token`, `test-trust-store-password`. A word of its own
     // (`laradock_gitlab`, `ctfd_testing_client_secret`) makes it a value.
     let value_words = words(v);
-    let credential_word = |w: &str| matches!(w, "password" | "passwd" | "pwd" | "pass" | "token" | "secret" | "key");
+    let credential_word = |w: &str| {
+        matches!(
+            w,
+            "password" | "passwd" | "pwd" | "pass" | "token" | "secret" | "key"
+        )
+    };
     value_words.len() >= 2
         && value_words.iter().any(|w| credential_word(w))
         && value_words.iter().all(|w| {
@@ -424,9 +866,37 @@ pub fn describes_itself(v: &str, name: &str) -> bool {
 
 /// Words that dress up a stand-in value: `some-password`, `my_token`, `testtoken`, `new_password`.
 const FILLER_WORDS: &[&str] = &[
-    "test", "my", "some", "fake", "dummy", "example", "sample", "the", "a", "new", "old", "bad", "good",
-    "wrong", "invalid", "valid", "other", "another", "nice", "silly", "your", "value", "encrypted",
-    "user", "refresh", "access", "id", "incorrect", "correct", "current", "default",
+    "test",
+    "my",
+    "some",
+    "fake",
+    "dummy",
+    "example",
+    "sample",
+    "the",
+    "a",
+    "new",
+    "old",
+    "bad",
+    "good",
+    "wrong",
+    "invalid",
+    "valid",
+    "other",
+    "another",
+    "nice",
+    "silly",
+    "your",
+    "value",
+    "encrypted",
+    "user",
+    "refresh",
+    "access",
+    "id",
+    "incorrect",
+    "correct",
+    "current",
+    "default",
 ];
 
 /// An identifier or member path: `cfg.Password`, `opts.pass`, `PASSWORD_ENV`, `getPassword`.
@@ -447,29 +917,52 @@ fn is_stand_in(v: &str, lower: &str) -> bool {
     if lower.contains("%(") || lower.starts_with(':') || lower.starts_with('@') || lower == "?" {
         return true;
     }
-    if lower.contains("{{") || lower.contains("{%") || lower.contains("${") || lower.contains("#{") {
+    if lower.contains("{{") || lower.contains("{%") || lower.contains("${") || lower.contains("#{")
+    {
         return true;
     }
     // Printf and .NET format items anywhere: `pass%d`, `{0}`.
-    if lower.contains("%s") || lower.contains("%d") || lower.contains("%v") || lower.contains("{0}") {
+    if lower.contains("%s") || lower.contains("%d") || lower.contains("%v") || lower.contains("{0}")
+    {
         return true;
     }
     // Masked: `[REDACTED]`, `***`, `xxxx-xxxx`, `…`.
-    if lower.contains("redacted") || lower.contains("***") || lower.contains('…') || lower.contains("...") {
+    if lower.contains("redacted")
+        || lower.contains("***")
+        || lower.contains('…')
+        || lower.contains("...")
+    {
         return true;
     }
-    let letters: Vec<u8> = lower.bytes().filter(|b| b.is_ascii_alphanumeric()).collect();
+    let letters: Vec<u8> = lower
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .collect();
     if letters.len() >= 4 && letters.iter().all(|&b| b == b'x' || b == b'0') {
         return true;
     }
     // `your_api_key`, `insert-token-here`, `put your unique phrase here`, `<...>`.
-    if lower.contains("your") || lower.contains("here") || lower.contains("insert") || lower.starts_with('<') {
+    if lower.contains("your")
+        || lower.contains("here")
+        || lower.contains("insert")
+        || lower.starts_with('<')
+    {
         return true;
     }
     // "example"/"placeholder"/"changeme" inside a longer stand-in: `example-password`, `changeme123`.
-    ["example", "placeholder", "changeme", "change_me", "change-me", "replace", "dummy", "sample", "fake"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "example",
+        "placeholder",
+        "changeme",
+        "change_me",
+        "change-me",
+        "replace",
+        "dummy",
+        "sample",
+        "fake",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
         && !looks_generated(v)
 }
 
@@ -506,28 +999,63 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         return None;
     }
     // Numbers, versions, sizes, durations.
-    if v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_' || b == b':') {
+    if v.bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_' || b == b':')
+    {
         return None;
     }
     // Paths and plain URLs (a URL with a password is the URL rule's business).
-    if v.starts_with('/') || v.starts_with("./") || v.starts_with("~/") || v.starts_with("../") || v.contains("\\\\") {
+    if v.starts_with('/')
+        || v.starts_with("./")
+        || v.starts_with("~/")
+        || v.starts_with("../")
+        || v.contains("\\\\")
+    {
         return None;
     }
     if lower.contains("://") || lower.starts_with("www.") {
         return None;
     }
     // A relative path with a file name: `orders/prod.terraform.tfstate`, `certs/server.key`.
-    if v.contains('/') && v.rsplit('/').next().is_some_and(|f| f.rsplit_once('.').is_some_and(|(_, e)| !e.is_empty() && e.len() <= 10 && e.bytes().all(|b| b.is_ascii_alphabetic()))) {
+    if v.contains('/')
+        && v.rsplit('/').next().is_some_and(|f| {
+            f.rsplit_once('.').is_some_and(|(_, e)| {
+                !e.is_empty() && e.len() <= 10 && e.bytes().all(|b| b.is_ascii_alphabetic())
+            })
+        })
+    {
         return None;
     }
     if let Some(dot) = lower.rfind('.') {
         let ext = &lower[dot + 1..];
-        if matches!(ext, "pem" | "key" | "crt" | "cer" | "p12" | "pfx" | "jks" | "json" | "yaml" | "yml" | "txt" | "env" | "properties" | "conf" | "keystore" | "truststore" | "gpg" | "asc" | "der" | "pub")
-        {
+        if matches!(
+            ext,
+            "pem"
+                | "key"
+                | "crt"
+                | "cer"
+                | "p12"
+                | "pfx"
+                | "jks"
+                | "json"
+                | "yaml"
+                | "yml"
+                | "txt"
+                | "env"
+                | "properties"
+                | "conf"
+                | "keystore"
+                | "truststore"
+                | "gpg"
+                | "asc"
+                | "der"
+                | "pub"
+        ) {
             return None;
         }
     }
-    if is_hash(&lower) || is_guid(v) || v.starts_with(['[', '?', '-', '!', ',', ';', '+', ')', '|']) {
+    if is_hash(&lower) || is_guid(v) || v.starts_with(['[', '?', '-', '!', ',', ';', '+', ')', '|'])
+    {
         // Hashes, ids, ARM expressions and lists, `${VAR:?msg}` and `${VAR:-default}` operands.
         return None;
     }
@@ -536,12 +1064,18 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         return None;
     }
     // `<add key="ida:ClientId" value="...">`: the matched text is the setting's name, not its value.
-    let after = ctx.after().trim_start_matches(['"', '\'', '\\']).trim_start();
+    let after = ctx
+        .after()
+        .trim_start_matches(['"', '\'', '\\'])
+        .trim_start();
     if after.starts_with("value=") || after.starts_with("Value=") {
         return None;
     }
     // Encrypted files: SealedSecret, sops.
-    if lower.starts_with("enc[") || ctx.text.contains("kind: SealedSecret") || ctx.text.contains("\nsops:") {
+    if lower.starts_with("enc[")
+        || ctx.text.contains("kind: SealedSecret")
+        || ctx.text.contains("\nsops:")
+    {
         return None;
     }
     // One character repeated: masks and fillers (`BBBBBBBBBBBB`).
@@ -550,13 +1084,17 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         return None;
     }
     // Another name, not a value: `case "pass", "password":`, `StringVar(&opts.Password, "pass", ...)`.
-    if ctx.after_list_separator() && key_kind(v).is_some() && !v.bytes().any(|b| b.is_ascii_digit()) {
+    if ctx.after_list_separator() && key_kind(v).is_some() && !v.bytes().any(|b| b.is_ascii_digit())
+    {
         return None;
     }
     // After `,` the pair is a call's last two arguments (`put("password", "x")`) only when the value ends
     // the call; `'pass', 'print', 'raise'` is a list of words.
     if ctx.after_comma() {
-        let rest = ctx.after().trim_start_matches(['"', '\'', '`', '\\']).trim_start();
+        let rest = ctx
+            .after()
+            .trim_start_matches(['"', '\'', '`', '\\'])
+            .trim_start();
         if !(rest.is_empty() || rest.starts_with([')', ']', '}', ';'])) {
             return None;
         }
@@ -569,10 +1107,32 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         let conversion = function.is_empty()
             || ctx.name.is_some_and(|n| n.ends_with(function.as_str()))
             || fw.last().is_some_and(|w| {
-                matches!(w.as_str(), "byte" | "bytes" | "string" | "str" | "secretstr" | "securestring" | "from" | "of" | "value" | "credential" | "secret" | "password" | "token" | "key" | "new")
+                matches!(
+                    w.as_str(),
+                    "byte"
+                        | "bytes"
+                        | "string"
+                        | "str"
+                        | "secretstr"
+                        | "securestring"
+                        | "from"
+                        | "of"
+                        | "value"
+                        | "credential"
+                        | "secret"
+                        | "password"
+                        | "token"
+                        | "key"
+                        | "new"
+                )
             })
-            || fw.first().is_some_and(|w| matches!(w.as_str(), "set" | "with" | "use"));
-        let rest = ctx.after().trim_start_matches(['"', '\'', '`', '\\']).trim_start();
+            || fw
+                .first()
+                .is_some_and(|w| matches!(w.as_str(), "set" | "with" | "use"));
+        let rest = ctx
+            .after()
+            .trim_start_matches(['"', '\'', '`', '\\'])
+            .trim_start();
         if !conversion || !rest.starts_with(')') {
             // Not a conversion, or not the call's only argument (`base.pass("g?y", "http://...")`).
             return None;
@@ -590,16 +1150,26 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     if let Some(name) = ctx.name {
         let ws = words(name);
         let squashed: String = ws.concat();
-        let vl: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let vl: String = lower
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
         // Unquoted in code it is a variable; quoted or in a configuration file it is a (weak) literal.
-        if (vl == squashed || ws.last().is_some_and(|l| *l == vl)) && (!quoted && code || vl == squashed && vl.len() > 8) {
+        if (vl == squashed || ws.last().is_some_and(|l| *l == vl))
+            && (!quoted && code || vl == squashed && vl.len() > 8)
+        {
             return None;
         }
     }
     // Unquoted in source code: an expression (`pass := cfg.Password`, `password: password,`), unless it
     // sits in a configuration block inside a string (NATS and HOCON snippets in tests).
     if !quoted && ctx.name.is_some() && !ctx.in_query() {
-        if v.contains('(') || v.contains(')') || v.contains('[') || v.ends_with(';') || v.starts_with('!') {
+        if v.contains('(')
+            || v.contains(')')
+            || v.contains('[')
+            || v.ends_with(';')
+            || v.starts_with('!')
+        {
             return None;
         }
         // A call or member access right after the value: `getString(props, ...)`, `generateToken();`.
@@ -612,7 +1182,23 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
                 .is_some_and(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
             let before = ctx.before();
             let declares = before.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
-                matches!(w, "var" | "val" | "let" | "const" | "func" | "fun" | "def" | "private" | "public" | "final" | "static" | "return" | "if" | "case")
+                matches!(
+                    w,
+                    "var"
+                        | "val"
+                        | "let"
+                        | "const"
+                        | "func"
+                        | "fun"
+                        | "def"
+                        | "private"
+                        | "public"
+                        | "final"
+                        | "static"
+                        | "return"
+                        | "if"
+                        | "case"
+                )
             });
             let config_block = !declares
                 && name_is_config
@@ -628,7 +1214,14 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             return None;
         }
     }
-    if is_identifier_like(v) && v.contains('.') && v.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) && !looks_generated(v) && v.split('.').count() >= 2 && v.chars().any(|c| c.is_ascii_lowercase()) {
+    if is_identifier_like(v)
+        && v.contains('.')
+        && v.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        && !looks_generated(v)
+        && v.split('.').count() >= 2
+        && v.chars().any(|c| c.is_ascii_lowercase())
+    {
         // `cfg.Password`, `settings.SECRET_KEY`, `os.environ`.
         if quoted && !code {
             // A quoted dotted word in a config file is a value (`pass.word`).
@@ -638,7 +1231,8 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
     // UPPER_SNAKE names are environment variables or constants, not values.
     if v.contains('_')
-        && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         && !looks_generated(v)
     {
         return None;
@@ -652,7 +1246,12 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     // Keys and tokens are generated; a word under such a name is more likely a label or a name
     // (`PrimaryKey("PK_Users")`, `Token = "testtoken"`).
     let mixed = v.bytes().any(|b| b.is_ascii_digit()) && v.bytes().any(|b| b.is_ascii_alphabetic());
-    if matches!(kind, Some(KeyKind::Token | KeyKind::Key | KeyKind::Credential)) && !generated && (v.len() < 8 || !mixed) {
+    if matches!(
+        kind,
+        Some(KeyKind::Token | KeyKind::Key | KeyKind::Credential)
+    ) && !generated
+        && (v.len() < 8 || !mixed)
+    {
         return None;
     }
     let weak = WEAK_VALUES.contains(&lower.as_str())
@@ -688,16 +1287,39 @@ mod tests {
     #[test]
     fn names_must_end_in_a_credential_word() {
         for yes in [
-            "password", "DB_PASS", "key_store_password", "cas.radius.client.sharedsecret", "aesKey",
-            "fs.s3a.secret.key", "BCRYPT_AUTH_TOKEN", "client_secret", "apiKey", "ConsumerKey",
-            "accessToken", "nkey", "MAILU_SECRET_KEY", "credentials", "password2",
+            "password",
+            "DB_PASS",
+            "key_store_password",
+            "cas.radius.client.sharedsecret",
+            "aesKey",
+            "fs.s3a.secret.key",
+            "BCRYPT_AUTH_TOKEN",
+            "client_secret",
+            "apiKey",
+            "ConsumerKey",
+            "accessToken",
+            "nkey",
+            "MAILU_SECRET_KEY",
+            "credentials",
+            "password2",
         ] {
             assert!(key_kind(yes).is_some(), "{yes}");
         }
         for no in [
-            "password_hash", "tokenUrl", "secretName", "api_key_id", "csrf_token", "page_token",
-            "PasswordPolicy", "monkey", "foreign_key", "primaryKeyColumn", "sort_key", "auth_mode",
-            "next_page_token", "passenger",
+            "password_hash",
+            "tokenUrl",
+            "secretName",
+            "api_key_id",
+            "csrf_token",
+            "page_token",
+            "PasswordPolicy",
+            "monkey",
+            "foreign_key",
+            "primaryKeyColumn",
+            "sort_key",
+            "auth_mode",
+            "next_page_token",
+            "passenger",
         ] {
             assert!(key_kind(no).is_none(), "{no}");
         }
@@ -725,26 +1347,313 @@ mod tests {
     #[test]
     fn values_get_a_confidence_or_are_dropped() {
         use Confidence::*;
-        assert_eq!(conf("app.yml", "  password: Xk9#mP2$vL8q", "Xk9#mP2$vL8q", "password"), Some(High));
-        assert_eq!(conf("app.yml", "  password: hunter22x", "hunter22x", "password"), Some(Medium));
-        assert_eq!(conf("conf/app.ini", "password = Tr0ub4dor", "Tr0ub4dor", "password"), Some(Medium));
-        assert_eq!(conf("app.yml", "  password: admin", "admin", "password"), Some(Low));
-        assert_eq!(conf("a/b_test.go", "\tusers = [{user: a, password: s3cr3t}]", "s3cr3t", "password"), Some(Low));
+        assert_eq!(
+            conf(
+                "app.yml",
+                "  password: Xk9#mP2$vL8q",
+                "Xk9#mP2$vL8q",
+                "password"
+            ),
+            Some(High)
+        );
+        assert_eq!(
+            conf("app.yml", "  password: hunter22x", "hunter22x", "password"),
+            Some(Medium)
+        );
+        assert_eq!(
+            conf(
+                "conf/app.ini",
+                "password = Tr0ub4dor",
+                "Tr0ub4dor",
+                "password"
+            ),
+            Some(Medium)
+        );
+        assert_eq!(
+            conf("app.yml", "  password: admin", "admin", "password"),
+            Some(Low)
+        );
+        assert_eq!(
+            conf(
+                "a/b_test.go",
+                "\tusers = [{user: a, password: s3cr3t}]",
+                "s3cr3t",
+                "password"
+            ),
+            Some(Low)
+        );
         // Code, references and stand-ins.
-        assert_eq!(conf("a.go", "\tpass := cfg.Password", "cfg.Password", "pass"), None);
-        assert_eq!(conf("a.py", "    password = get_password()", "get_password()", "password"), None);
-        assert_eq!(conf("a.js", "  password: password,", "password", "password"), None);
-        assert_eq!(conf("a.yml", "password: ${DB_PASSWORD}", "${DB_PASSWORD}", "password"), None);
-        assert_eq!(conf(".env.example", "DB_PASSWORD=admin", "admin", "DB_PASSWORD"), None);
-        assert_eq!(conf("a.yml", "password: changeme", "changeme", "password"), None);
-        assert_eq!(conf("a.go", "\"pass\":\"[REDACTED]\"", "[REDACTED]", "pass"), None);
+        assert_eq!(
+            conf("a.go", "\tpass := cfg.Password", "cfg.Password", "pass"),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a.py",
+                "    password = get_password()",
+                "get_password()",
+                "password"
+            ),
+            None
+        );
+        assert_eq!(
+            conf("a.js", "  password: password,", "password", "password"),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a.yml",
+                "password: ${DB_PASSWORD}",
+                "${DB_PASSWORD}",
+                "password"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(".env.example", "DB_PASSWORD=admin", "admin", "DB_PASSWORD"),
+            None
+        );
+        assert_eq!(
+            conf("a.yml", "password: changeme", "changeme", "password"),
+            None
+        );
+        assert_eq!(
+            conf("a.go", "\"pass\":\"[REDACTED]\"", "[REDACTED]", "pass"),
+            None
+        );
         assert_eq!(conf("a.yml", "key: v1-source", "v1-source", "key"), None);
         assert_eq!(conf("a.yml", "token: 'token'", "token", "token"), None);
-        assert_eq!(conf("a.cs", "const string key = \"X-Forwarded-For\";", "X-Forwarded-For", "key"), None);
+        assert_eq!(
+            conf(
+                "a.cs",
+                "const string key = \"X-Forwarded-For\";",
+                "X-Forwarded-For",
+                "key"
+            ),
+            None
+        );
         // A bare `key` needs a generated value.
         assert_eq!(
-            conf("ipcontroller.json", "\"key\": \"868074dd-060311910ab3d6991611bccf\"", "868074dd-060311910ab3d6991611bccf", "key"),
+            conf(
+                "ipcontroller.json",
+                "\"key\": \"868074dd-060311910ab3d6991611bccf\"",
+                "868074dd-060311910ab3d6991611bccf",
+                "key"
+            ),
             Some(High)
+        );
+    }
+
+    #[test]
+    fn what_surrounds_the_value_decides() {
+        use Confidence::*;
+        // Lists of words and calls' other arguments are not values.
+        assert_eq!(
+            conf("lexer.py", "    'pass', 'print', 'raise',", "print", "pass"),
+            None
+        );
+        assert_eq!(
+            conf(
+                "t.rs",
+                "    base.pass(\"g?y=1\", \"http://a/b\");",
+                "g?y=1",
+                "pass"
+            ),
+            None
+        );
+        // ... but a fallback after the setting's name is a hard-coded value.
+        assert_eq!(
+            conf(
+                "a.py",
+                "pw = os.getenv(\"DB_PASSWORD\", \"Zq8vN2xLm4Hq7wP2\")",
+                "Zq8vN2xLm4Hq7wP2",
+                "DB_PASSWORD"
+            ),
+            Some(High)
+        );
+        assert_eq!(
+            conf(
+                "a.py",
+                "    password = password.encode(\"latin1x\")",
+                "latin1x",
+                "password"
+            ),
+            None
+        );
+        // The last argument of a setter, and a conversion, are.
+        assert_eq!(
+            conf(
+                "A.java",
+                "  ks.setPassword(\"Vx8#kq2Lm\");",
+                "Vx8#kq2Lm",
+                "setPassword"
+            ),
+            Some(Medium)
+        );
+        assert_eq!(
+            conf(
+                "a.go",
+                "var seed = []byte(\"Qm9vdHN0cmFwS2V5Rm9yVGVzdA\")",
+                "Qm9vdHN0cmFwS2V5Rm9yVGVzdA",
+                "seed"
+            ),
+            Some(High)
+        );
+        // A name given as the value: `case "pass", "password":`.
+        assert_eq!(
+            conf(
+                "opts.go",
+                "\tcase \"pass\", \"password\":",
+                "password",
+                "pass"
+            ),
+            None
+        );
+        // A URL query parameter is data, even in code.
+        assert_eq!(
+            conf(
+                "a_spec.rb",
+                "  url = \"https://h/raw?private_token=a86e56d46ac78b&ref=x\"",
+                "a86e56d46ac78b",
+                "private_token"
+            ),
+            Some(Low)
+        );
+        // A configuration block inside a Go test string, but not a Go struct literal from a variable.
+        assert_eq!(
+            conf(
+                "a_test.go",
+                "\t\tusers = [{user: alice, password: Kestrel81}]",
+                "Kestrel81",
+                "password"
+            ),
+            Some(Low)
+        );
+        assert_eq!(
+            conf(
+                "a.go",
+                "\tc := Config{User: u, Password: pw2value}",
+                "pw2value",
+                "Password"
+            ),
+            None
+        );
+        // Defaults inside references, hashes, ids, encrypted and masked values.
+        assert_eq!(
+            conf(
+                "a.yml",
+                "  POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}",
+                "-postgres",
+                "POSTGRES_PASSWORD"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a.json",
+                "\"password\": \"pbkdf2_sha256$720000$abc$def\"",
+                "pbkdf2_sha256$720000$abc$def",
+                "password"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a.xml",
+                "<add key=\"ClientId\" value=\"56456306-5028-4301-afd2-a803eff0b047\"/>",
+                "56456306-5028-4301-afd2-a803eff0b047",
+                "key"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a.yaml",
+                "  password: ENC[AES256_GCM,data:abc]",
+                "ENC",
+                "password"
+            ),
+            None
+        );
+        assert_eq!(
+            conf("a.go", "\"pass\":\"BBBBBBBBBBBB\"", "BBBBBBBBBBBB", "pass"),
+            None
+        );
+        // Values that only describe their setting, versus a value with a word of its own.
+        assert_eq!(
+            conf(
+                "a.kt",
+                "val password = \"some-password\"",
+                "some-password",
+                "password"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a.json",
+                "\"refresh_token\": \"secret-refresh-token\"",
+                "secret-refresh-token",
+                "refresh_token"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                ".env",
+                "GITLAB_DB_PASSWORD=laradock_gitlab",
+                "laradock_gitlab",
+                "GITLAB_DB_PASSWORD"
+            ),
+            Some(Medium)
+        );
+        // A setting's name in `<add key=... value=...>` and an accessor's argument are names.
+        assert_eq!(
+            conf(
+                "web.config",
+                "<add key=\"webpages:Version\" value=\"3.0.0.0\" />",
+                "webpages:Version",
+                "key"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a.ts",
+                "const k = await secrets.getSecret(\"openai-key\");",
+                "openai-key",
+                "secrets.getSecret"
+            ),
+            None
+        );
+        // Weak values in a template are stand-ins; in a live file they are reported, with low confidence.
+        assert_eq!(
+            conf(
+                ".env.example",
+                "RABBITMQ_PASS=guest",
+                "guest",
+                "RABBITMQ_PASS"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "docker-compose.yml",
+                "      RABBITMQ_PASS: guest",
+                "guest",
+                "RABBITMQ_PASS"
+            ),
+            Some(Low)
+        );
+        // Publishable keys are public by design.
+        assert_eq!(
+            conf(
+                "a.ts",
+                "  mapboxToken: \"pk.eyJ1IjoiYWJjIn0.Zq8vN2xLm4Hq7wP2\"",
+                "pk.eyJ1IjoiYWJjIn0.Zq8vN2xLm4Hq7wP2",
+                "mapboxToken"
+            ),
+            None
         );
     }
 }

@@ -109,12 +109,27 @@ impl Scanner<'_> {
                 // secret whichever rule read it.
                 let describes = name.is_some_and(|n| classify::describes_itself(&normalized, n));
                 if !describes && validate::validate(rule, &normalized).is_ok() {
+                    // A rule that names the setting gets the classifier's grading of the value (a
+                    // generated token is surer than a dictionary word), never its veto: the rule's
+                    // own checks decided that this is a secret.
+                    let confidence = name.and_then(|name| {
+                        classify::classify(
+                            &normalized,
+                            &classify::Context {
+                                path,
+                                text,
+                                start: m.secret.start,
+                                end: m.secret.end,
+                                name: Some(name),
+                            },
+                        )
+                    });
                     candidates.push(Candidate {
                         rule: m.rule,
                         secret: m.secret,
                         normalized,
                         captures: m.captures,
-                        confidence: None,
+                        confidence,
                     });
                 }
                 continue;

@@ -172,3 +172,66 @@ fn a_failing_reader_becomes_a_file_error() {
         other => panic!("expected findings, got {other:?}"),
     }
 }
+
+/// Every finding carries a confidence in every format; `--min-confidence` and `.keyless.toml`'s
+/// `min-confidence` raise the floor, and SARIF ranks results by it.
+#[test]
+fn confidence_is_reported_and_can_be_raised() {
+    let t = TempTree::new();
+    t.write(
+        "docker-compose.yml",
+        "services:\n  mq:\n    environment:\n      RABBITMQ_DEFAULT_PASS: guest\n",
+    );
+    t.write("config/app.env", "ORDERS_API_TOKEN=Zq8vN2xLm4Hq7wP2Kt5R\n");
+    let confidences = |args: &[&str]| -> Vec<(String, String)> {
+        let mut cmd = t.keyless();
+        cmd.args(["scan", ".", "--format", "json", "--fail-on", "never"]);
+        cmd.args(args);
+        let (code, stdout, stderr) = run(&mut cmd);
+        assert_eq!(code, 0, "{stderr}");
+        json(&stdout)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["confidence"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        confidences(&[]),
+        [
+            ("config/app.env".to_string(), "high".to_string()),
+            ("docker-compose.yml".to_string(), "low".to_string()),
+        ]
+    );
+    assert_eq!(
+        confidences(&["--min-confidence", "medium"]),
+        [("config/app.env".to_string(), "high".to_string())]
+    );
+    // The text report says which finding is a weak one.
+    let (_, text, _) = run(t.keyless().args(["scan", ".", "--color", "never"]));
+    let weak_line = text.lines().find(|l| l.contains("4:")).unwrap_or_default();
+    assert!(weak_line.contains("(low confidence)"), "{text}");
+    // SARIF ranks the generated token above the default password.
+    let (_, sarif, _) = run(t.keyless().args(["scan", ".", "--format", "sarif"]));
+    let sarif = json(&sarif);
+    let ranks: Vec<f64> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rank"].as_f64().unwrap())
+        .collect();
+    assert_eq!(ranks, [90.0, 30.0], "{sarif}");
+    // The project file sets the floor too; the command line wins over it.
+    t.write(".keyless.toml", "min-confidence = \"high\"\n");
+    assert_eq!(confidences(&[]).len(), 1);
+    assert_eq!(confidences(&["--min-confidence", "low"]).len(), 2);
+    t.write(".keyless.toml", "min-confidence = \"certain\"\n");
+    let (code, _, stderr) = run(t.keyless().args(["scan", "."]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(".keyless.toml:1"), "{stderr}");
+}
