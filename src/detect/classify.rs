@@ -68,7 +68,7 @@ const KEY_QUALIFIERS: &[&str] = &[
     "crypto", "session", "consumer", "service", "admin", "server", "webhook", "integration",
     "license", "cipher", "jwt", "token", "security", "write", "read", "ingest", "ingestion",
     "instrumentation", "partner", "merchant", "des", "rsa", "ssh", "gpg", "pgp", "root", "mac",
-    "hash", "developer", "dev", "live", "prod", "test", "recaptcha", "captcha", "maps", "push",
+    "hash", "developer", "dev", "live", "prod", "recaptcha", "captcha", "maps", "push",
     "deploy", "machine", "cookie",
 ];
 
@@ -185,7 +185,15 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
                 KeyKind::Password
             }
         }
-        "secret" | "secrets" => KeyKind::Secret,
+        // `tlsSecret`, `initdbScriptsSecret`, `imagePullSecrets`: names of Kubernetes Secret objects.
+        "secret" | "secrets" => match prev {
+            Some(
+                "tls" | "scripts" | "certificates" | "certs" | "cert" | "passwords" | "credentials"
+                | "keys" | "config" | "env" | "pull" | "image" | "registry" | "docker" | "name" | "k8s"
+                | "kubernetes" | "kube",
+            ) => return None,
+            _ => KeyKind::Secret,
+        },
         "sharedsecret" | "clientsecret" | "appsecret" | "apisecret" => KeyKind::Secret,
         "token" | "tokens" | "accesstoken" | "authtoken" => match prev {
             Some(
@@ -225,7 +233,7 @@ const CODE_WORDS: &[&str] = &[
     "function", "func", "lambda", "await", "async", "static", "const", "let", "var", "def", "val",
     "char", "byte", "bytes", "secure", "securestring", "hidden", "omitted", "unset", "n/a", "na",
     "tbd", "random", "generated", "auto", "env", "environment", "prompt", "ask", "input", "file",
-    "vault", "keyvault", "include", "same-origin", "omit", "managedidentity", "managed-identity",
+    "vault", "keyvault", "include", "inherit", "same-origin", "omit", "managedidentity", "managed-identity",
     "azurecli", "workloadidentity", "test", "basic", "bearer", "digest", "oauth", "oauth2", "jwt",
     "none",
 ];
@@ -520,6 +528,15 @@ fn is_guid(v: &str) -> bool {
         && parts
             .iter()
             .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Shaped like a token: base64, hex or URL-safe characters, and no part (between `-`, `_`, `.`, `/`) that
+/// is a plain word of five letters or more.
+fn token_like(v: &str) -> bool {
+    v.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=-_.~".contains(&b))
+        && !v
+            .split(['-', '_', '.', '/'])
+            .any(|part| part.len() >= 5 && part.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// Made of words: letters only, in camelCase, PascalCase or separated by `-`, `_`, `.` or a space
@@ -941,8 +958,13 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
 
     let generated = looks_generated(v);
-    // A name that is only `key` or `auth` counts only with a generated-looking value.
-    if kind == Some(KeyKind::Bare) && !generated {
+    // A name that is only `key` or `auth` counts only with a generated, token-like value:
+    // `key: kubernetes.io/hostname` and `key: rfc2136-tsig-secret` are names.
+    if kind == Some(KeyKind::Bare) && !(generated && token_like(v)) {
+        return None;
+    }
+    // ARM template expressions: `"[coalesce(parameters('adminPassword'), '...')]"`.
+    if before.contains("\"[") && before.contains('(') && before.contains('\'') {
         return None;
     }
     // Keys and tokens are generated; a word under such a name is more likely a label or a name
