@@ -1,0 +1,100 @@
+//! Paths: what kind of file a value sits in, which changes how an unquoted value and a weak value read.
+
+/// Source files where an unquoted value after `=` or `:` is usually an expression, not data.
+pub fn is_code_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "go" | "py"
+            | "java"
+            | "kt"
+            | "kts"
+            | "scala"
+            | "cs"
+            | "js"
+            | "jsx"
+            | "ts"
+            | "tsx"
+            | "mjs"
+            | "cjs"
+            | "rb"
+            | "php"
+            | "groovy"
+            | "swift"
+            | "rs"
+            | "c"
+            | "cc"
+            | "cpp"
+            | "h"
+            | "hpp"
+            | "m"
+            | "dart"
+            | "lua"
+            | "pl"
+            | "vue"
+            | "svelte"
+            | "fs"
+            | "vb"
+            | "bicep"
+            | "bicepparam"
+            | "tf"
+            | "hcl"
+            | "ps1"
+            | "psm1"
+    )
+}
+
+/// Files that describe settings rather than hold them: a stand-in word there is a template's slot.
+pub fn is_template_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    name.contains(".example")
+        || name.contains(".sample")
+        || name.contains(".template")
+        || name.contains(".dist")
+        || name.contains(".tmpl")
+        || name.contains(".tpl")
+        || name.starts_with("example")
+        || name.starts_with("sample")
+        || name.ends_with(".md")
+        || name.ends_with(".rst")
+        || name.ends_with(".txt")
+        || name.ends_with(".adoc")
+        || name.ends_with(".html")
+}
+
+/// Tests, fixtures, mocks and examples: a credential there is usually made up for the test.
+pub fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.split('/').any(|seg| {
+        matches!(
+            seg,
+            "test"
+                | "tests"
+                | "spec"
+                | "specs"
+                | "fixtures"
+                | "fixture"
+                | "testdata"
+                | "__tests__"
+                | "mocks"
+                | "mock"
+                | "examples"
+                | "example"
+                | "samples"
+                | "sample"
+                | "demo"
+                | "test-support"
+                | "testing"
+                | "e2e"
+        )
+    }) || lower.contains("_test.")
+        || lower.contains(".test.")
+        || lower.contains(".spec.")
+        || lower.contains("test.java")
+        || lower.contains("test.kt")
+        || lower.contains("tests.cs")
+        || lower.contains("test.cs")
+        || lower.contains("_spec.rb")
+}

@@ -1,0 +1,265 @@
+//! Values: the shapes that say generated, weak, stand-in, code, hash or identifier, independent of where
+//! the value sits.
+
+use super::name::words;
+
+/// Values that are code, not data, when they stand unquoted: `password: nil`, `token = None`.
+#[rustfmt::skip]
+pub const CODE_WORDS: &[&str] = &[
+    "nil", "null", "none", "true", "false", "undefined", "self", "this", "yes", "no", "on", "off",
+    "required", "optional", "string", "str", "int", "bool", "object", "any", "new", "return",
+    "function", "func", "lambda", "await", "async", "static", "const", "let", "var", "def", "val",
+    "char", "byte", "bytes", "secure", "securestring", "hidden", "omitted", "unset", "n/a", "na",
+    "tbd", "random", "generated", "auto", "env", "environment", "prompt", "ask", "input", "file",
+    "vault", "keyvault", "include", "inherit", "same-origin", "omit", "managedidentity", "managed-identity",
+    "azurecli", "workloadidentity", "test", "basic", "bearer", "digest", "oauth", "oauth2", "jwt",
+    "none",
+];
+
+/// Stand-in words that hold a place in a template or a test: never reported.
+#[rustfmt::skip]
+pub const STAND_INS: &[&str] = &[
+    "change-me", "change_me", "changethis", "placeholder", "pwd", "replaceme", "replace_me",
+    "replace-me", "dummy", "example", "sample", "redacted", "removed", "todo", "fixme", "xxx",
+    "fake", "mock", "foo", "bar", "baz", "foobar", "qux", "value", "empty", "default", "string",
+    "mysecret", "yoursecret", "your_secret", "your-secret", "my-secret", "my_secret",
+    "secret-value", "password-value", "token-value", "some-password", "some_password",
+    "example-password", "fake_password", "fake-password", "test-password", "test_password",
+    "notasecret", "not-a-secret", "supersecret", "xxxxxxxx", "<secret>", "insert", "none", "null",
+];
+
+/// Default and dictionary passwords: real values people do commit and attackers try first. Reported, but
+/// with low confidence.
+#[rustfmt::skip]
+pub const WEAK_VALUES: &[&str] = &[
+    "admin", "administrator", "root", "toor", "guest", "user", "postgres", "mysql", "mariadb",
+    "redis", "rabbitmq", "oracle", "mongo", "mongodb", "sa", "demo", "docker", "password", "passwd",
+    "pass", "secret", "changeit", "letmein", "qwerty", "123456", "12345678", "test", "testing",
+    "tester", "s3cr3t", "p@ssw0rd", "passw0rd", "pa55word", "welcome", "master", "monkey", "dragon",
+    "abc123", "pwd", "client", "server", "local", "dev", "development",
+];
+
+pub fn shannon(v: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in v.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = v.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Character classes present: lower, upper, digit, other.
+pub fn classes(v: &str) -> usize {
+    let mut c = [false; 4];
+    for b in v.bytes() {
+        let i = if b.is_ascii_lowercase() {
+            0
+        } else if b.is_ascii_uppercase() {
+            1
+        } else if b.is_ascii_digit() {
+            2
+        } else {
+            3
+        };
+        c[i] = true;
+    }
+    c.iter().filter(|&&x| x).count()
+}
+
+/// Looks machine-generated: long enough, mixed, and spread out.
+pub fn looks_generated(v: &str) -> bool {
+    if is_wordy(v) {
+        return false;
+    }
+    let n = v.len();
+    (n >= 16 && shannon(v) >= 3.3 && classes(v) >= 2)
+        || (n >= 12 && shannon(v) >= 3.0 && classes(v) >= 3)
+        // Hex digests and keys: 32+ hex digits.
+        || (n >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) && shannon(v) >= 3.0)
+}
+
+/// A stored password hash or key-derivation output: not the password (`pbkdf2_sha256$...`, `argon2:$argon2id$...`,
+/// `{SSHA}...`, `$2a$...`).
+pub fn is_hash(lower: &str) -> bool {
+    [
+        "pbkdf2",
+        "argon2",
+        "bcrypt",
+        "scrypt",
+        "sha1$",
+        "sha256$",
+        "sha512$",
+        "md5$",
+        "{ssha}",
+        "{sha}",
+        "{md5}",
+        "{bcrypt}",
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$5$",
+        "$6$",
+        "$1$",
+        "scram-sha-256$",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// 8-4-4-4-12 hex: client ids, tenant ids, resource ids. Identifiers, not credentials.
+pub fn is_guid(v: &str) -> bool {
+    let parts: Vec<&str> = v.trim_matches(['{', '}']).split('-').collect();
+    parts.len() == 5
+        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Shaped like a token: base64, hex or URL-safe characters, and no part (between `-`, `_`, `.`, `/`) that
+/// is a plain word of five letters or more.
+pub fn token_like(v: &str) -> bool {
+    v.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=-_.~".contains(&b))
+        && !v
+            .split(['-', '_', '.', '/'])
+            .any(|part| part.len() >= 5 && part.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// Made of words: letters only, in camelCase, PascalCase or separated by `-`, `_`, `.` or a space
+/// (`ClearTextPassword`, `X-Forwarded-For`, `__jquery_unobtrusive_validation_form_reset`). Names and labels,
+/// not generated values.
+pub fn is_wordy(v: &str) -> bool {
+    if !v
+        .bytes()
+        .all(|b| b.is_ascii_alphabetic() || b"-_. :/".contains(&b))
+    {
+        return false;
+    }
+    let ws = words(v);
+    ws.len() >= 2 && ws.iter().all(|w| w.len() >= 2 || ws.len() >= 3)
+}
+
+/// A description of the value rather than the value: a word list that repeats a word of its own name
+/// (`refresh_token: "secret-refresh-token"`, `newPassword = "nice-password"`, `USER_PASSWORD =
+/// "test-user-password"`), or the name's credential word behind a stand-in prefix (`Token = "testtoken"`).
+pub fn describes_itself(v: &str, name: &str) -> bool {
+    let name_words = words(name);
+    let Some(last) = name_words.last() else {
+        return false;
+    };
+    let lower = v.to_ascii_lowercase();
+    for prefix in FILLER_WORDS {
+        if lower
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest == last.as_str())
+        {
+            return true;
+        }
+    }
+    let separated = v.contains(['-', '_', ' ']);
+    if !separated
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_ ".contains(&b))
+    {
+        return false;
+    }
+    // Every word is the name's own, a credential word or a filler, and one of them is a credential word:
+    // `some-password`, `secret-refresh-token`, `test-trust-store-password`. A word of its own
+    // (`laradock_gitlab`, `ctfd_testing_client_secret`) makes it a value.
+    let value_words = words(v);
+    let credential_word = |w: &str| {
+        matches!(
+            w,
+            "password" | "passwd" | "pwd" | "pass" | "token" | "secret" | "key"
+        )
+    };
+    value_words.len() >= 2
+        && value_words.iter().any(|w| credential_word(w))
+        && value_words.iter().all(|w| {
+            name_words.contains(w) || credential_word(w) || FILLER_WORDS.contains(&w.as_str())
+        })
+}
+
+/// Words that dress up a stand-in value: `some-password`, `my_token`, `testtoken`, `new_password`.
+#[rustfmt::skip]
+pub const FILLER_WORDS: &[&str] = &[
+    "test", "my", "some", "fake", "dummy", "example", "sample", "the", "a", "new", "old", "bad",
+    "good", "wrong", "invalid", "valid", "other", "another", "nice", "silly", "your", "value",
+    "encrypted", "user", "refresh", "access", "id", "incorrect", "correct", "current", "default",
+];
+
+/// An identifier or member path: `cfg.Password`, `opts.pass`, `PASSWORD_ENV`, `getPassword`.
+pub fn is_identifier_like(v: &str) -> bool {
+    let first = v.chars().next().unwrap_or(' ');
+    (first.is_ascii_alphabetic() || first == '_' || first == '$')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '$')
+}
+
+/// A placeholder, reference, template slot or format: never a secret (beyond what
+/// [`super::validate::is_placeholder`] already knows).
+pub fn is_stand_in(v: &str, lower: &str) -> bool {
+    if STAND_INS.contains(&lower) {
+        return true;
+    }
+    // `%(password)s`, `{password}`, `:password` (SQL and route parameters), `@password`, `?`.
+    if lower.contains("%(") || lower.starts_with(':') || lower.starts_with('@') || lower == "?" {
+        return true;
+    }
+    if lower.contains("{{") || lower.contains("{%") || lower.contains("${") || lower.contains("#{")
+    {
+        return true;
+    }
+    // Printf and .NET format items anywhere: `pass%d`, `{0}`.
+    if lower.contains("%s") || lower.contains("%d") || lower.contains("%v") || lower.contains("{0}")
+    {
+        return true;
+    }
+    // Masked: `[REDACTED]`, `***`, `xxxx-xxxx`, `…`.
+    if lower.contains("redacted")
+        || lower.contains("***")
+        || lower.contains('…')
+        || lower.contains("...")
+    {
+        return true;
+    }
+    let letters: Vec<u8> = lower
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .collect();
+    if letters.len() >= 4 && letters.iter().all(|&b| b == b'x' || b == b'0') {
+        return true;
+    }
+    // `your_api_key`, `insert-token-here`, `put your unique phrase here`, `<...>`.
+    if lower.contains("your")
+        || lower.contains("here")
+        || lower.contains("insert")
+        || lower.starts_with('<')
+    {
+        return true;
+    }
+    // "example"/"placeholder"/"changeme" inside a longer stand-in: `example-password`, `changeme123`.
+    [
+        "example",
+        "placeholder",
+        "changeme",
+        "change_me",
+        "change-me",
+        "replace",
+        "dummy",
+        "sample",
+        "fake",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        && !looks_generated(v)
+}
