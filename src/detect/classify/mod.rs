@@ -26,6 +26,23 @@ use crate::severity::Confidence;
 use path::{is_code_path, is_template_path, is_test_path};
 use value::*;
 
+/// How much of the value's line on each side the classifier reads.
+const CONTEXT: usize = 512;
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// Where a credential sits, as far as the classifier cares.
 pub struct Context<'a> {
     /// The reported path (`/` separators).
@@ -39,8 +56,12 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The value's line before it, at most [`CONTEXT`] bytes (a minified file is one long line).
     fn before(&self) -> &str {
-        let line_start = self.text[..self.start].rfind('\n').map_or(0, |i| i + 1);
+        let floor = floor_char_boundary(self.text, self.start.saturating_sub(CONTEXT));
+        let line_start = self.text[floor..self.start]
+            .rfind('\n')
+            .map_or(floor, |i| floor + i + 1);
         &self.text[line_start..self.start]
     }
 
@@ -98,10 +119,12 @@ impl Context<'_> {
         name_start > 0 && matches!(eq.as_bytes()[name_start - 1], b'?' | b'&' | b'#')
     }
 
+    /// The value's line after it, at most [`CONTEXT`] bytes.
     fn after(&self) -> &str {
-        let line_end = self.text[self.end..]
+        let ceil = ceil_char_boundary(self.text, (self.end + CONTEXT).min(self.text.len()));
+        let line_end = self.text[self.end..ceil]
             .find('\n')
-            .map_or(self.text.len(), |i| self.end + i);
+            .map_or(ceil, |i| self.end + i);
         &self.text[self.end..line_end]
     }
 
@@ -217,10 +240,10 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     if after.starts_with("value=") || after.starts_with("Value=") {
         return None;
     }
-    // Encrypted files: SealedSecret, sops.
+    // Encrypted values: sops (`ENC[AES256_GCM,...]`) and SealedSecret ciphertexts (long base64 starting
+    // `Ag`; the file is searched only for such a value, so a large file does not cost a search per finding).
     if lower.starts_with("enc[")
-        || ctx.text.contains("kind: SealedSecret")
-        || ctx.text.contains("\nsops:")
+        || (v.len() > 200 && v.starts_with("Ag") && ctx.text.contains("kind: SealedSecret"))
     {
         return None;
     }
