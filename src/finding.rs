@@ -337,6 +337,11 @@ impl LineIndex {
         self.starts.len()
     }
 
+    /// The 1-based line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
     pub fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];

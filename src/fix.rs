@@ -173,7 +173,7 @@ fn offset_of(text: &str, lines: &LineIndex, line: usize, column: usize) -> usize
 /// The quoted string around `at`, when the line has an opening and a closing quote around it. A quote
 /// escaped with a backslash does not close the string.
 fn enclosing_value(text: &str, lines: &LineIndex, at: usize) -> Option<Range<usize>> {
-    let (line, _) = lines.locate(text, at);
+    let line = lines.line_of(at);
     let lr = lines.line_range(text, line);
     let before = &text[lr.start..at];
     let open = before.rfind(['"', '\''])?;
@@ -276,7 +276,7 @@ fn sql_client_check(
     root: &Path,
     user_assigned: bool,
 ) -> Check {
-    let (line, _) = lines.locate(text, at);
+    let line = lines.line_of(at);
     let this_line = &text[lines.line_range(text, line)];
     if this_line.contains("providerName=\"System.Data.SqlClient\"") {
         return Check::Failed(

@@ -284,8 +284,8 @@ impl<'a> FileScanner<'a> {
         let mut masks_by_line: BTreeMap<usize, Vec<(std::ops::Range<usize>, String)>> =
             BTreeMap::new();
         for m in &masks {
-            let first = lines.locate(src, m.0.start).0;
-            let last = lines.locate(src, m.0.end).0;
+            let first = lines.line_of(m.0.start);
+            let last = lines.line_of(m.0.end);
             for l in first..=last {
                 masks_by_line.entry(l).or_default().push(m.clone());
             }
@@ -304,17 +304,22 @@ impl<'a> FileScanner<'a> {
             } else {
                 Default::default()
             };
+        let mut columns = ColumnCache::default();
         candidates
             .into_iter()
             .zip(&masks)
             .map(|(c, (_, preview))| {
                 let rule = &self.rules.rules[c.rule];
-                let (line, column) = lines.locate(src, c.secret.start);
-                let (end_line, end_column) = lines.locate(src, c.secret.end);
+                let (line, column) = columns.locate(&lines, src, c.secret.start);
+                let (end_line, end_column) = columns.locate(&lines, src, c.secret.end);
                 let mut captures: BTreeMap<String, String> = c.captures.into_iter().collect();
                 let line_start = lines.line_range(src, line).start;
                 let previous = (line > 1).then(|| &src[lines.line_range(src, line - 1)]);
-                let prefix = &src[line_start..c.secret.start];
+                // The setting's name is near the value: a minified file's one line is not searched
+                // whole for every finding on it.
+                let near_start =
+                    floor_boundary(src, c.secret.start.saturating_sub(NEAR).max(line_start));
+                let prefix = &src[near_start..c.secret.start];
                 // In JSON the whole path names the setting (`Stripe:ApiKey`); local.settings.json's
                 // `Values` are the app's settings themselves.
                 let json_path = json_paths
@@ -331,20 +336,28 @@ impl<'a> FileScanner<'a> {
                 let is_secret = |name: &str| {
                     (line.saturating_sub(1)..=line).any(|l| {
                         masks_by_line.get(&l).is_some_and(|ms| {
-                            ms.iter().any(|(r, _)| {
-                                let raw = &src[r.clone()];
-                                raw.len() >= 6 && name.contains(raw)
-                            })
+                            near(ms, c.secret.start.saturating_sub(NEAR), c.secret.end)
+                                .iter()
+                                .any(|(r, _)| {
+                                    let raw = &src[r.clone()];
+                                    raw.len() >= 6 && name.contains(raw)
+                                })
                         })
                     })
                 };
                 if let Some(setting) = setting.filter(|s| !is_secret(s)) {
                     captures.entry("setting".to_string()).or_insert(setting);
                 }
+                let full_line = lines.line_range(src, line);
+                let window = floor_boundary(
+                    src,
+                    c.secret.start.saturating_sub(NEAR).max(full_line.start),
+                )
+                    ..ceil_boundary(src, (c.secret.end + NEAR).min(full_line.end));
                 let suppression = self
                     .settings
                     .inline_allow
-                    .token_for(&src[lines.line_range(src, line)], previous)
+                    .token_for(&src[window.clone()], previous)
                     .map(|token| Suppression::Inline { token });
                 Finding {
                     rule_id: rule.id.clone(),
@@ -362,8 +375,10 @@ impl<'a> FileScanner<'a> {
                     preview: preview.clone(),
                     snippet: finding::masked_line(
                         src,
-                        lines.line_range(src, line),
-                        masks_by_line.get(&line).map_or(&[][..], Vec::as_slice),
+                        window.clone(),
+                        masks_by_line
+                            .get(&line)
+                            .map_or(&[][..], |ms| near(ms, window.start, window.end)),
                         &c.secret,
                     ),
                     // Rendered after the scan, once per finding (see `remediation::attach`).
@@ -379,6 +394,58 @@ impl<'a> FileScanner<'a> {
                 }
             })
             .collect()
+    }
+}
+
+/// How far from a secret, in bytes, its line is read for the setting's name, inline allow comments and
+/// the snippet. A minified file is one line; reading it whole for each of thousands of findings on it
+/// would make a scan quadratic in the file's size.
+const NEAR: usize = 4096;
+
+/// The masks (sorted by start) that may touch `lo..hi`: a binary search, not a filter over the line.
+fn near(
+    masks: &[(std::ops::Range<usize>, String)],
+    lo: usize,
+    hi: usize,
+) -> &[(std::ops::Range<usize>, String)] {
+    // Secrets are at most tens of KiB; a mask starting this far before `lo` cannot reach it.
+    let from = masks.partition_point(|(r, _)| r.start + (1 << 16) < lo);
+    let to = masks.partition_point(|(r, _)| r.start < hi);
+    &masks[from..to.max(from)]
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Line and column of offsets that mostly grow (findings in file order): the column is counted on from
+/// the previous offset on the same line instead of from the line's start each time.
+#[derive(Default)]
+struct ColumnCache {
+    last: Option<(usize, usize, usize)>,
+}
+
+impl ColumnCache {
+    fn locate(&mut self, lines: &LineIndex, text: &str, offset: usize) -> (usize, usize) {
+        let line = lines.line_of(offset);
+        let column = match self.last {
+            Some((l, at, col)) if l == line && at <= offset => {
+                col + text[at..offset].chars().count()
+            }
+            _ => lines.locate(text, offset).1,
+        };
+        self.last = Some((line, offset, column));
+        (line, column)
     }
 }
 

@@ -123,6 +123,11 @@ pub fn is_placeholder(value: &str) -> bool {
     if PLACEHOLDER_WORDS.contains(&lower.as_str()) {
         return true;
     }
+    // Dressed up with punctuation: `!ChangeMe!`, `<changeme>`, `[password]`.
+    let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    if bare.len() < lower.len() && PLACEHOLDER_WORDS.contains(&bare) {
+        return true;
+    }
     // Masked values: ****, xxxxxx, ••••, ......
     let first = v.chars().next().unwrap_or(' ');
     if v.chars().count() >= 3

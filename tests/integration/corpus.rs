@@ -1,5 +1,5 @@
 //! Line-level precision and recall on the labelled corpora in `fixtures/corpus/`, `fixtures/holdout/`,
-//! `fixtures/blind/` and `fixtures/blind2/`
+//! `fixtures/blind/`, `fixtures/blind2/` and `fixtures/blind3/`
 //! (see their READMEs).
 //!
 //! A true-labelled line with at least one finding is a true positive (one per line however many findings),
@@ -76,6 +76,14 @@ fn blind_precision_and_recall_meet_the_bar() {
 #[test]
 fn blind2_precision_and_recall_meet_the_bar() {
     measure("blind2", 150);
+}
+
+/// The fifth corpus, written blind on 2026-12-02 to measure credentials of every kind that real repositories
+/// commit (weak and test passwords, URLs of every scheme, headers, code literals); first measured at
+/// P 0.955, R 0.938 (its README lists what changed after).
+#[test]
+fn blind3_precision_and_recall_meet_the_bar() {
+    measure("blind3", 200);
 }
 
 fn measure(corpus: &str, min_rows: usize) {

@@ -228,6 +228,15 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         // Hashes, ids, ARM expressions and lists, `${VAR:?msg}` and `${VAR:-default}` operands.
         return None;
     }
+    // NATS public nkeys (`U`, `A`, `O`, `N`, `C` then 55 base32 characters) identify a user, account or
+    // operator; only the seed (`S...`) is secret.
+    if v.len() == 56
+        && v.starts_with(['U', 'A', 'O', 'N', 'C'])
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+    {
+        return None;
+    }
     // Publishable (public by design) keys: Stripe `pk_live_`, Mapbox `pk.`.
     if lower.starts_with("pk.") || lower.starts_with("pk_") {
         return None;
@@ -246,6 +255,32 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         || (v.len() > 200 && v.starts_with("Ag") && ctx.text.contains("kind: SealedSecret"))
     {
         return None;
+    }
+    // The name, as the text before the value spells it: a path segment (`/run/secrets/jwt_secret`), one
+    // target of a tuple assignment (`user, pass := "u", os.Getenv(...)`) or a psql variable
+    // (`PASSWORD :'app_password'`) is not the value's name.
+    let before = ctx.before();
+    if let Some(name) = ctx.name {
+        let head = before
+            .trim_end_matches(['"', '\'', '`', '\\', '(', '{', ' ', '\t'])
+            .trim_end_matches(|c: char| ":=,>-+!".contains(c))
+            .trim_end_matches(['"', '\'', '`', '\\', ']', ')', ' ', '\t']);
+        if let Some(rest) = head.strip_suffix(name) {
+            let rest = rest.trim_end_matches(['"', '\'', '`', '$', '@', '[']);
+            let tuple = rest.trim_end().ends_with(',')
+                && before[head.len()..].contains('=')
+                && ctx
+                    .after()
+                    .trim_start_matches(['"', '\'', '`'])
+                    .trim_start()
+                    .starts_with(',');
+            if rest.ends_with('/') || tuple {
+                return None;
+            }
+        }
+        if before.ends_with(" :'") || before.ends_with(" :\"") {
+            return None;
+        }
     }
     // A default inside a reference (`${DB_PASSWORD:fallback}`), and a URL whose user is itself a slot
     // (`nats://%s:pass@host`): templates, not settings.
@@ -338,9 +373,17 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric())
             .collect();
-        // Unquoted in code it is a variable; quoted or in a configuration file it is a (weak) literal.
-        if (vl == squashed || ws.last().is_some_and(|l| *l == vl))
-            && (!quoted && code || vl == squashed && vl.len() > 8)
+        // Unquoted in code it is a variable; quoted or in a configuration file it is a (weak) literal,
+        // for a password; `secret: "secret"` and `token = "token"` are labels, and so is
+        // `"password": "Password"` in a translation file.
+        let own_word = vl == squashed || ws.last().is_some_and(|l| *l == vl);
+        let capitalised = v.starts_with(|c: char| c.is_ascii_uppercase())
+            && v[1..].chars().any(|c| c.is_ascii_lowercase());
+        if own_word
+            && ((!quoted && code)
+                || (vl == squashed && vl.len() > 8)
+                || capitalised
+                || kind != Some(KeyKind::Password))
         {
             return None;
         }
@@ -384,11 +427,27 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
                         | "case"
                 )
             });
+            // Bicep, Terraform and PowerShell quote every literal: an unquoted value is a reference.
+            let lower_path = ctx.path.to_ascii_lowercase();
+            let quotes_literals = [".bicep", ".bicepparam", ".tf", ".hcl", ".ps1", ".psm1"]
+                .iter()
+                .any(|e| lower_path.ends_with(e));
+            let block = before.rsplit(['`', '"']).next().unwrap_or(before);
             let config_block = !declares
+                && !quotes_literals
                 && name_is_config
-                && (before.contains('{') || before.contains('[') || before.trim().is_empty())
-                && !before.contains("(")
-                && !before.contains(":=")
+                // The block may open inside a string on the same line:
+                // createConf([]byte(`authorization { user: a, password: b }`)).
+                && (block.contains('{')
+                    || block.contains('[')
+                    || ctx.name.is_some_and(|n| {
+                        // Nothing but indentation before the name and nothing after the value: a
+                        // line of a configuration block, not a field of a struct or object literal
+                        // (`password: pass,`).
+                        before.trim_start().starts_with(n) && ctx.after().trim().is_empty()
+                    }))
+                && !block.contains('(')
+                && !block.contains(":=")
                 && !v.contains('.');
             if !config_block {
                 return None;
@@ -791,6 +850,84 @@ mod tests {
                 "  mapboxToken: \"pk.eyJ1IjoiYWJjIn0.Zq8vN2xLm4Hq7wP2\"",
                 "pk.eyJ1IjoiYWJjIn0.Zq8vN2xLm4Hq7wP2",
                 "mapboxToken"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn names_the_text_spells_otherwise_and_public_identities() {
+        use Confidence::*;
+        // A tuple assignment's other target, a path segment, a psql variable.
+        assert_eq!(
+            conf(
+                "a_test.go",
+                "\tuser, pass := \"tmpl\", os.Getenv(\"P\")",
+                "tmpl",
+                "pass"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "s.js",
+                "x || fs.readFileSync(\"/run/secrets/jwt_secret\", \"Kq8vN2xLm4\")",
+                "Kq8vN2xLm4",
+                "jwt_secret"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "r.sql",
+                "ALTER USER app WITH PASSWORD :'app_password';",
+                "app_password",
+                "PASSWORD"
+            ),
+            None
+        );
+        // A translation's label.
+        assert_eq!(
+            conf(
+                "i18n/en.json",
+                "  \"password\": \"Password\",",
+                "Password",
+                "password"
+            ),
+            None
+        );
+        // A NATS block opened inside a string on the same line, in a test.
+        assert_eq!(
+            conf(
+                "auth_test.go",
+                "\tc := conf(t, []byte(`authorization { user: a, password: T0pS3cr3tT00! }`))",
+                "T0pS3cr3tT00!",
+                "password"
+            ),
+            Some(Low)
+        );
+        // Go struct literals from variables stay code, even one field a line.
+        assert_eq!(
+            conf("client.go", "\t\tpassword: pass,", "pass", "password"),
+            None
+        );
+        // Bicep and Terraform quote literals: an unquoted value is a reference.
+        assert_eq!(
+            conf(
+                "main.bicep",
+                "    administratorLoginPassword: sqlAdminPassword",
+                "sqlAdminPassword",
+                "administratorLoginPassword"
+            ),
+            None
+        );
+        // Public NATS nkeys identify; only seeds are secret.
+        assert_eq!(
+            conf(
+                "accounts.conf",
+                "  nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4",
+                "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4",
+                "nkey"
             ),
             None
         );

@@ -11,7 +11,7 @@ pub const CODE_WORDS: &[&str] = &[
     "function", "func", "lambda", "await", "async", "static", "const", "let", "var", "def", "val",
     "char", "byte", "bytes", "secure", "securestring", "hidden", "omitted", "unset", "n/a", "na",
     "tbd", "random", "generated", "auto", "env", "environment", "prompt", "ask", "input", "file",
-    "vault", "keyvault", "include", "inherit", "same-origin", "omit", "managedidentity", "managed-identity",
+    "vault", "keyvault", "include", "inherit", "same-origin", "utf8", "utf-8", "ascii", "latin1", "base64", "hex", "binary", "omit", "managedidentity", "managed-identity",
     "azurecli", "workloadidentity", "test", "basic", "bearer", "digest", "oauth", "oauth2", "jwt",
     "none",
 ];
