@@ -181,6 +181,11 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     if let Some(rest) = v.strip_prefix('$') {
+        // `$VAR`, and PowerShell's `$env:VAR` and `${env:VAR}`.
+        let rest = rest
+            .strip_prefix("env:")
+            .or_else(|| rest.strip_prefix("ENV:"))
+            .unwrap_or(rest);
         if is_identifier(rest) {
             return true;
         }

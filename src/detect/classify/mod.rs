@@ -296,6 +296,14 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         if userinfo.contains(['%', '{', '$', '<']) {
             return None;
         }
+        // `driver://user:pass@host`, `https://username:password@...`: the documented shape of a URL,
+        // both halves named for what goes there.
+        let user = userinfo.trim_end_matches(':').to_ascii_lowercase();
+        if matches!(user.as_str(), "user" | "username" | "login" | "name" | "usr")
+            && matches!(lower.as_str(), "pass" | "password" | "passwd" | "pwd" | "secret")
+        {
+            return None;
+        }
     }
     // One character repeated: masks and fillers (`BBBBBBBBBBBB`).
     let first = v.as_bytes()[0];
