@@ -317,8 +317,10 @@ impl<'a> FileScanner<'a> {
                 let previous = (line > 1).then(|| &src[lines.line_range(src, line - 1)]);
                 // The setting's name is near the value: a minified file's one line is not searched
                 // whole for every finding on it.
-                let near_start =
-                    floor_boundary(src, c.secret.start.saturating_sub(NEAR).max(line_start));
+                let near_start = crate::source::floor_char_boundary(
+                    src,
+                    c.secret.start.saturating_sub(NEAR).max(line_start),
+                );
                 let prefix = &src[near_start..c.secret.start];
                 // In JSON the whole path names the setting (`Stripe:ApiKey`); local.settings.json's
                 // `Values` are the app's settings themselves.
@@ -349,11 +351,14 @@ impl<'a> FileScanner<'a> {
                     captures.entry("setting".to_string()).or_insert(setting);
                 }
                 let full_line = lines.line_range(src, line);
-                let window = floor_boundary(
+                let window = crate::source::floor_char_boundary(
                     src,
                     c.secret.start.saturating_sub(NEAR).max(full_line.start),
                 )
-                    ..ceil_boundary(src, (c.secret.end + NEAR).min(full_line.end));
+                    ..crate::source::ceil_char_boundary(
+                        src,
+                        (c.secret.end + NEAR).min(full_line.end),
+                    );
                 let suppression = self
                     .settings
                     .inline_allow
@@ -412,20 +417,6 @@ fn near(
     let from = masks.partition_point(|(r, _)| r.start + (1 << 16) < lo);
     let to = masks.partition_point(|(r, _)| r.start < hi);
     &masks[from..to.max(from)]
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// Line and column of offsets that mostly grow (findings in file order): the column is counted on from

@@ -160,6 +160,22 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
     }
 }
 
+/// The largest char boundary at or before `i` (`str::floor_char_boundary` is not stable yet).
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary at or after `i`.
+pub fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

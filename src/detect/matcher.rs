@@ -83,7 +83,7 @@ fn snap_start(text: &str, at: usize) -> usize {
     {
         Some(i) => floor + i + 1,
         None if floor == 0 => 0,
-        None => char_floor(text, at),
+        None => crate::source::floor_char_boundary(text, at),
     }
 }
 
@@ -96,20 +96,6 @@ fn snap_end(text: &str, at: usize) -> usize {
     {
         Some(i) => at + i,
         None if ceil == bytes.len() => bytes.len(),
-        None => char_ceil(text, at),
+        None => crate::source::ceil_char_boundary(text, at),
     }
-}
-
-fn char_floor(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn char_ceil(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }

@@ -29,20 +29,6 @@ use value::*;
 /// How much of the value's line on each side the classifier reads.
 const CONTEXT: usize = 512;
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 /// Where a credential sits, as far as the classifier cares.
 pub struct Context<'a> {
     /// The reported path (`/` separators).
@@ -58,7 +44,8 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// The value's line before it, at most [`CONTEXT`] bytes (a minified file is one long line).
     fn before(&self) -> &str {
-        let floor = floor_char_boundary(self.text, self.start.saturating_sub(CONTEXT));
+        let floor =
+            crate::source::floor_char_boundary(self.text, self.start.saturating_sub(CONTEXT));
         let line_start = self.text[floor..self.start]
             .rfind('\n')
             .map_or(floor, |i| floor + i + 1);
@@ -121,7 +108,8 @@ impl Context<'_> {
 
     /// The value's line after it, at most [`CONTEXT`] bytes.
     fn after(&self) -> &str {
-        let ceil = ceil_char_boundary(self.text, (self.end + CONTEXT).min(self.text.len()));
+        let ceil =
+            crate::source::ceil_char_boundary(self.text, (self.end + CONTEXT).min(self.text.len()));
         let line_end = self.text[self.end..ceil]
             .find('\n')
             .map_or(ceil, |i| self.end + i);
@@ -299,9 +287,13 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         // `driver://user:pass@host`, `https://username:password@...`: the documented shape of a URL,
         // both halves named for what goes there.
         let user = userinfo.trim_end_matches(':').to_ascii_lowercase();
-        if matches!(user.as_str(), "user" | "username" | "login" | "name" | "usr")
-            && matches!(lower.as_str(), "pass" | "password" | "passwd" | "pwd" | "secret")
-        {
+        if matches!(
+            user.as_str(),
+            "user" | "username" | "login" | "name" | "usr"
+        ) && matches!(
+            lower.as_str(),
+            "pass" | "password" | "passwd" | "pwd" | "secret"
+        ) {
             return None;
         }
     }
