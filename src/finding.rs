@@ -63,6 +63,30 @@ pub struct Finding {
 /// and ARM app settings, `- name: X` / `value: ...` in Kubernetes env lists). It names the identity-based
 /// replacement (`<Name>__fullyQualifiedNamespace`) and the Key Vault secret. None when the secret is not
 /// plainly a setting's value (code).
+/// A type or a declaration keyword that stands where a setting's name usually does: `string` in Bicep's
+/// `param x string = '...'`, `default` in a Terraform variable, `defaultValue` in ARM.
+pub fn is_structural_word(word: &str) -> bool {
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "string"
+            | "securestring"
+            | "secureobject"
+            | "object"
+            | "int"
+            | "bool"
+            | "array"
+            | "default"
+            | "defaultvalue"
+            | "type"
+            | "value"
+            | "str"
+            | "var"
+            | "let"
+            | "const"
+            | "val"
+    )
+}
+
 pub fn setting_of(prefix: &str, previous_line: Option<&str>) -> Option<String> {
     static XML: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#"(?i)<add\s+(?:key|name)\s*=\s*"([^"]+)""#).unwrap());

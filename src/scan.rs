@@ -332,7 +332,17 @@ impl<'a> FileScanner<'a> {
                         Some(rest) if display.ends_with("local.settings.json") => rest.to_string(),
                         _ => p,
                     });
-                let setting = json_path.or_else(|| finding::setting_of(prefix, previous));
+                let setting = json_path
+                    .or_else(|| finding::setting_of(prefix, previous))
+                    .map(|s| {
+                        // `param adminPassword string = '...'` and a Terraform variable's
+                        // `default = "..."`: the word before the value is a type or a keyword, and the
+                        // rule's own name for the setting is the right one.
+                        match captures.get("key_name") {
+                            Some(name) if finding::is_structural_word(&s) => name.clone(),
+                            _ => s,
+                        }
+                    });
                 // A "name" that is itself a secret (`ghp_...=sk_live_...`, a token used as a JSON key or
                 // as a `name:`) is not kept: it would be printed as the setting.
                 let is_secret = |name: &str| {

@@ -261,3 +261,43 @@ fn a_service_password_in_a_compose_file_without_an_azure_host_is_local_developme
     t.write("app.env", "REDIS_PASSWORD=Vq8wLzT3rPk2Nd6s\n");
     assert_eq!(remediation_of(&t, ".", &[])["kind"], "managed-identity");
 }
+
+/// A Bicep parameter's type and a Terraform variable's `default` keyword are not the setting's name: the
+/// parameter or variable is (and the Key Vault secret is named after it).
+#[test]
+fn infrastructure_defaults_are_named_by_their_parameter() {
+    let t = TempTree::new();
+    t.write(
+        "main.bicep",
+        "@secure()\nparam adminPassword string = 'Xk9#mP2$vL8qTr0ub'\n",
+    );
+    t.write(
+        "variables.tf",
+        "variable \"admin_password\" {\n  type      = string\n  default   = \"Hq7wP2vNx9KmR4tZ\"\n  sensitive = true\n}\n",
+    );
+    let (_, stdout, stderr) = run(t.keyless().args(["scan", ".", "--format", "json"]));
+    let report = json(&stdout);
+    let settings: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{stderr}"))
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["captures"]["setting"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        settings,
+        [
+            ("main.bicep".to_string(), "adminPassword".to_string()),
+            ("variables.tf".to_string(), "admin_password".to_string()),
+        ],
+        "{stdout}"
+    );
+    let summary = report["findings"][0]["remediation"]["summary"]
+        .as_str()
+        .unwrap();
+    assert!(!summary.contains("SecretName=string"), "{summary}");
+}
