@@ -70,10 +70,11 @@ impl Context<'_> {
             .trim_end();
         let inner = b.strip_suffix('(')?.trim_end();
         let start = inner
-            .rfind(|c: char| {
+            .char_indices()
+            .rfind(|&(_, c)| {
                 !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']')
             })
-            .map_or(0, |i| i + 1);
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let function = &inner[start..];
         Some(
             function
@@ -100,10 +101,10 @@ impl Context<'_> {
         let Some(eq) = b.strip_suffix('=') else {
             return false;
         };
-        let name_start = eq
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .map_or(0, |i| i + 1);
-        name_start > 0 && matches!(eq.as_bytes()[name_start - 1], b'?' | b'&' | b'#')
+        // The character before the parameter's name (any character, multi-byte ones included).
+        eq.char_indices()
+            .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .is_some_and(|(_, c)| matches!(c, '?' | '&' | '#'))
     }
 
     /// The value's line after it, at most [`CONTEXT`] bytes.
@@ -931,5 +932,54 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn multi_byte_text_around_the_value_is_read_by_characters() {
+        // A multi-byte character right before a call or a query parameter must not split a slice.
+        let _ = conf("a.py", "x = «é(\"Kq8vN2xLm4Zt\")", "Kq8vN2xLm4Zt", "token");
+        let _ = conf(
+            "a.md",
+            "https://h/p?é=1&ätoken=Kq8vN2xLm4Zt",
+            "Kq8vN2xLm4Zt",
+            "ätoken",
+        );
+        assert_eq!(
+            conf(
+                "a.md",
+                "see https://h/x?é=1&token=Kq8vN2xLm4Zt9",
+                "Kq8vN2xLm4Zt9",
+                "token"
+            ),
+            Some(Confidence::High)
+        );
+    }
+
+    /// Every value range of a text full of multi-byte characters and separators is judged without a panic:
+    /// the classifier slices around the value by bytes, so each slice must land on a character boundary.
+    #[test]
+    fn any_value_range_is_judged_without_panicking() {
+        let text =
+            "«pässwörd»: \"ü€$x\", tökén=é1ü(2)?&key=«Zq8vN2xLm4»\n`user: ä, password: ø!`\t";
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut judged = 0;
+        for (a, &start) in bounds.iter().enumerate() {
+            for &end in &bounds[a + 1..] {
+                for name in [None, Some("password"), Some("tökén"), Some("key")] {
+                    let c = Context {
+                        path: "x.go",
+                        text,
+                        start,
+                        end,
+                        name,
+                    };
+                    let _ = classify(&text[start..end], &c);
+                    judged += 1;
+                }
+            }
+        }
+        assert!(judged > 1000, "{judged}");
     }
 }
