@@ -258,11 +258,7 @@ impl<'a> FileScanner<'a> {
         text: &source::Text<'_>,
         mut candidates: Vec<Candidate>,
     ) -> Vec<Finding> {
-        let min = self.settings.min_confidence;
-        candidates.retain(|c| {
-            c.confidence.unwrap_or(self.rules.rules[c.rule].confidence) >= min
-                && !self.settings.allowlist.allows(&c.normalized)
-        });
+        candidates.retain(|c| !self.settings.allowlist.allows(&c.normalized));
         // Several secrets of one decoded value share its location: keep the highest-priority rule's.
         candidates.sort_by_key(|c| {
             (
@@ -278,6 +274,20 @@ impl<'a> FileScanner<'a> {
         let masks: Vec<_> = candidates
             .iter()
             .map(|c| (c.secret.clone(), finding::preview(&c.normalized)))
+            .collect();
+        // Findings below --min-confidence are not reported, but their secrets are still masked in the
+        // snippets of the findings that are.
+        let min = self.settings.min_confidence;
+        let shown: Vec<bool> = candidates
+            .iter()
+            .map(|c| c.confidence.unwrap_or(self.rules.rules[c.rule].confidence) >= min)
+            .collect();
+        // Every secret of the file, to keep one out of a setting's name wherever it stands (a JSON path
+        // can name a key far above its value).
+        let raw_secrets: std::collections::HashSet<&str> = masks
+            .iter()
+            .map(|(r, _)| &src[r.clone()])
+            .filter(|raw| raw.len() >= 6)
             .collect();
         // The masks touching each line, so a line with thousands of secrets (minified JSON) is not
         // re-filtered for every one of them.
@@ -308,19 +318,44 @@ impl<'a> FileScanner<'a> {
         candidates
             .into_iter()
             .zip(&masks)
-            .map(|(c, (_, preview))| {
+            .zip(shown)
+            .filter(|(_, shown)| *shown)
+            .map(|((c, (_, preview)), _)| {
                 let rule = &self.rules.rules[c.rule];
                 let (line, column) = columns.locate(&lines, src, c.secret.start);
                 let (end_line, end_column) = columns.locate(&lines, src, c.secret.end);
-                let mut captures: BTreeMap<String, String> = c.captures.into_iter().collect();
+                // A capture names the target (account, server, user); one that looks generated is a
+                // secret itself (`https://ghp_...:x-oauth-basic@github.com`) and is not kept.
+                let mut captures: BTreeMap<String, String> = c
+                    .captures
+                    .into_iter()
+                    .filter(|(_, v)| !looks_like_a_secret(v))
+                    .collect();
                 let line_start = lines.line_range(src, line).start;
-                let previous = (line > 1).then(|| &src[lines.line_range(src, line - 1)]);
+                // The end of the previous line (a `# keyless:allow` comment, a `name:` above a value),
+                // at most NEAR bytes of it.
+                let previous = (line > 1).then(|| {
+                    let r = lines.line_range(src, line - 1);
+                    let from = crate::source::ceil_char_boundary(
+                        src,
+                        r.end.saturating_sub(NEAR).max(r.start),
+                    );
+                    &src[from..r.end]
+                });
                 // The setting's name is near the value: a minified file's one line is not searched
                 // whole for every finding on it.
                 let near_start = crate::source::floor_char_boundary(
                     src,
                     c.secret.start.saturating_sub(NEAR).max(line_start),
                 );
+                // A cut line starts after its first separator, so a name never begins inside a secret.
+                let near_start = if near_start > line_start {
+                    src[near_start..c.secret.start]
+                        .find(|ch: char| ch.is_whitespace() || ";,\"'{&".contains(ch))
+                        .map_or(c.secret.start, |i| near_start + i + 1)
+                } else {
+                    near_start
+                };
                 let prefix = &src[near_start..c.secret.start];
                 // In JSON the whole path names the setting (`Stripe:ApiKey`); local.settings.json's
                 // `Values` are the app's settings themselves.
@@ -346,16 +381,20 @@ impl<'a> FileScanner<'a> {
                 // A "name" that is itself a secret (`ghp_...=sk_live_...`, a token used as a JSON key or
                 // as a `name:`) is not kept: it would be printed as the setting.
                 let is_secret = |name: &str| {
-                    (line.saturating_sub(1)..=line).any(|l| {
-                        masks_by_line.get(&l).is_some_and(|ms| {
-                            near(ms, c.secret.start.saturating_sub(NEAR), c.secret.end)
-                                .iter()
-                                .any(|(r, _)| {
-                                    let raw = &src[r.clone()];
-                                    raw.len() >= 6 && name.contains(raw)
-                                })
+                    name.split([':', '.'])
+                        .chain(name.split("__"))
+                        .any(|segment| raw_secrets.contains(segment))
+                        || (line.saturating_sub(1)..=line).any(|l| {
+                            masks_by_line.get(&l).is_some_and(|ms| {
+                                near(ms, c.secret.start.saturating_sub(NEAR), c.secret.end)
+                                    .iter()
+                                    .any(|(r, _)| {
+                                        let raw = &src[r.clone()];
+                                        (raw.len() >= 6 && name.contains(raw))
+                                            || (name.len() >= 6 && raw.contains(name))
+                                    })
+                            })
                         })
-                    })
                 };
                 if let Some(setting) = setting.filter(|s| !is_secret(s)) {
                     captures.entry("setting".to_string()).or_insert(setting);
@@ -416,6 +455,15 @@ impl<'a> FileScanner<'a> {
 /// the snippet. A minified file is one line; reading it whole for each of thousands of findings on it
 /// would make a scan quadratic in the file's size.
 const NEAR: usize = 4096;
+
+/// A generated-looking string of 20 characters or more that is not a GUID: kept out of captures.
+fn looks_like_a_secret(v: &str) -> bool {
+    let guid = v.len() == 36 && v.bytes().filter(|&b| b == b'-').count() == 4;
+    v.len() >= 20
+        && !guid
+        && !v.contains(['.', '/', ':', ' '])
+        && crate::detect::classify::looks_generated(v)
+}
 
 /// The masks (sorted by start) that may touch `lo..hi`: a binary search, not a filter over the line.
 fn near(

@@ -96,6 +96,7 @@ impl Scanner<'_> {
             matcher::matches(text, rule, &rules[rule], region, &mut self.raw);
         }
         let mut candidates: Vec<Candidate> = Vec::new();
+        let sealed = std::cell::OnceCell::new();
         for m in self.raw.drain(..) {
             let normalized = validate::normalize(&text[m.secret.clone()]).into_owned();
             let rule = &rules[m.rule];
@@ -121,6 +122,7 @@ impl Scanner<'_> {
                                 start: m.secret.start,
                                 end: m.secret.end,
                                 name: Some(name),
+                                sealed: &sealed,
                             },
                         )
                     });
@@ -145,6 +147,7 @@ impl Scanner<'_> {
                 start: m.secret.start,
                 end: m.secret.end,
                 name,
+                sealed: &sealed,
             };
             if let Some(confidence) = classify::classify(&normalized, &ctx) {
                 candidates.push(Candidate {

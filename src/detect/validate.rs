@@ -123,9 +123,27 @@ pub fn is_placeholder(value: &str) -> bool {
     if PLACEHOLDER_WORDS.contains(&lower.as_str()) {
         return true;
     }
-    // Dressed up with punctuation: `!ChangeMe!`, `<changeme>`, `[password]`.
-    let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    if bare.len() < lower.len() && PLACEHOLDER_WORDS.contains(&bare) {
+    // An instruction dressed up with punctuation on both sides: `!ChangeMe!`, `<<replace_me>>`. Only
+    // instructions: `Secret#` and `!Password!` are weak passwords, not stand-ins.
+    let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-');
+    if bare.len() < lower.len()
+        && !lower.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && !lower.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && matches!(
+            bare,
+            "changeme"
+                | "change_me"
+                | "change-me"
+                | "placeholder"
+                | "redacted"
+                | "replaceme"
+                | "replace_me"
+                | "replace-me"
+                | "todo"
+                | "fixme"
+                | "tbd"
+        )
+    {
         return true;
     }
     // Masked values: ****, xxxxxx, ••••, ......

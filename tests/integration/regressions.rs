@@ -221,3 +221,96 @@ fn a_secret_used_as_a_key_is_never_reported_as_the_setting() {
         assert!(!stdout.contains(&token[4..]), "{format}: {stdout}");
     }
 }
+
+/// Reports of `dir` as text, JSON and SARIF, concatenated.
+fn all_reports(t: &TempTree, extra: &[&str]) -> String {
+    let mut out = String::new();
+    for format in ["text", "json", "sarif"] {
+        let mut cmd = t.keyless();
+        cmd.args(["scan", ".", "--color", "never", "--format", format]);
+        cmd.args(extra);
+        let (_, stdout, _) = run(&mut cmd);
+        out.push_str(&stdout);
+    }
+    out
+}
+
+/// A long line cut 4 KiB before a finding must not start its setting name inside an earlier secret.
+#[test]
+fn a_cut_line_does_not_name_a_setting_with_part_of_a_secret() {
+    let t = TempTree::new();
+    let key = "cs637c9hQ9eDk3LmPq8vN2xLm4Hq7wP2Kt5R9zT1uY6aB0cD4eF7gH2iJ5kL8mN1oP3qR6sT9uV2wX5yZ8aB1cD4eF7g==";
+    let key = &key[..86];
+    let line = format!(
+        "DefaultEndpointsProtocol=https;AccountName=acct1;AccountKey={key}==;{}Password=Xk9mP2vL8qZt7\n",
+        "Opt=1;".repeat(675)
+    );
+    t.write("conn.txt", line);
+    let reports = all_reports(&t, &[]);
+    // No 12 consecutive characters of the key appear anywhere in any report.
+    for i in 0..key.len() - 12 {
+        assert!(!reports.contains(&key[i..i + 12]), "key leaked at {i}");
+    }
+    assert!(!reports.contains("Xk9mP2vL8qZt7"));
+}
+
+/// A token used as a JSON key far above a finding is not printed as part of the finding's JSON path.
+#[test]
+fn a_token_used_as_a_distant_json_key_is_not_the_setting() {
+    let t = TempTree::new();
+    let token = "ghp_Zq8vN2xLm4Hq7wP2Kt5R9zT1uY6aB0cD4eF7";
+    t.write(
+        "cfg.json",
+        format!(
+            "{{\"{token}\": {{\"note\": \"{}\", \"password\": \"Xk9mP2vL8qZt7\"}}}}\n",
+            "a".repeat(70_000)
+        ),
+    );
+    let reports = all_reports(&t, &[]);
+    assert!(!reports.contains(&token[4..]), "token leaked");
+}
+
+/// Findings below `--min-confidence` are not reported, but their secrets stay masked in the snippets of
+/// the findings that are.
+#[test]
+fn unreported_low_confidence_secrets_stay_masked() {
+    let t = TempTree::new();
+    t.write(
+        "tests/settings.json",
+        "{\"gh\": \"ghp_Zq8vN2xLm4Hq7wP2Kt5R9zT1uY6aB0cD4eF7\", \"jwt_secret\": \"Zq8vN2xLm4Hq7wP2Kt5R9\"}\n",
+    );
+    let reports = all_reports(&t, &["--min-confidence", "medium"]);
+    assert!(reports.contains("ghp_"), "{reports}");
+    assert!(!reports.contains("Zq8vN2xLm4Hq7wP2Kt5R9\""), "{reports}");
+}
+
+/// A token used as a URL's user name (`https://<token>:x-oauth-basic@github.com`) is never printed as a
+/// capture.
+#[test]
+fn a_token_as_a_url_user_is_not_a_capture() {
+    let t = TempTree::new();
+    let token = "Zq8vN2xLm4Hq7wP2Kt5R9zT1uY6aB0cD4eF7gH2i";
+    t.write(
+        "clone.sh",
+        format!("git clone https://{token}:x-oauth-basic@github.com/o/r.git\ncurl -u {token}:x https://api.example.net\n"),
+    );
+    let reports = all_reports(&t, &[]);
+    assert!(!reports.contains(token), "{reports}");
+}
+
+/// Punctuation around a dictionary word makes a weak password, not a placeholder: only instructions
+/// (`!ChangeMe!`) dressed in punctuation are stand-ins.
+#[test]
+fn weak_passwords_with_punctuation_are_still_found() {
+    let t = TempTree::new();
+    t.write(
+        ".env",
+        "SA_PASSWORD=\"Secret#\"\nMYSQL_PASSWORD=Test@\nADMIN_PASSWORD=!Password!\nAPP_PASSWORD=!ChangeMe!\n",
+    );
+    let (_, stdout, _) = run(t.keyless().args(["scan", ".", "--format", "json"]));
+    let lines: Vec<u64> = finding_keys(&json(&stdout))
+        .into_iter()
+        .map(|(_, l, _)| l)
+        .collect();
+    assert_eq!(lines, [1, 2, 3], "{stdout}");
+}

@@ -39,9 +39,17 @@ pub struct Context<'a> {
     pub end: usize,
     /// The name the value is assigned to, when the rule captured one (`key_name`).
     pub name: Option<&'a str>,
+    /// Whether the file is a SealedSecret, looked up once per file on first need.
+    pub sealed: &'a std::cell::OnceCell<bool>,
 }
 
 impl Context<'_> {
+    fn is_sealed_secret(&self) -> bool {
+        *self
+            .sealed
+            .get_or_init(|| self.text.contains("kind: SealedSecret"))
+    }
+
     /// The value's line before it, at most [`CONTEXT`] bytes (a minified file is one long line).
     fn before(&self) -> &str {
         let floor =
@@ -240,8 +248,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
     // Encrypted values: sops (`ENC[AES256_GCM,...]`) and SealedSecret ciphertexts (long base64 starting
     // `Ag`; the file is searched only for such a value, so a large file does not cost a search per finding).
-    if lower.starts_with("enc[")
-        || (v.len() > 200 && v.starts_with("Ag") && ctx.text.contains("kind: SealedSecret"))
+    if lower.starts_with("enc[") || (v.len() > 200 && v.starts_with("Ag") && ctx.is_sealed_secret())
     {
         return None;
     }
@@ -281,12 +288,23 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     {
         return None;
     }
-    if let Some((_, userinfo)) = before.rsplit_once("://") {
+    // The user part of a URL whose password is the value: what stands between `://` and the value, with
+    // no path, query or host in between.
+    let userinfo = before
+        .rsplit_once("://")
+        .map(|(_, u)| u)
+        .filter(|u| !u.contains(['/', '?', '#', '@']));
+    if let Some(userinfo) = userinfo {
         if userinfo.contains(['%', '{', '$', '<']) {
             return None;
         }
         // `driver://user:pass@host`, `https://username:password@...`: the documented shape of a URL,
         // both halves named for what goes there.
+        // `https://ghp_...:x-oauth-basic@github.com`: the token is the user, and the provider's rule
+        // reports it; what stands after the colon is a fixed word.
+        if looks_generated(userinfo.trim_end_matches(':')) && userinfo.len() > 20 {
+            return None;
+        }
         let user = userinfo.trim_end_matches(':').to_ascii_lowercase();
         if matches!(
             user.as_str(),
@@ -533,6 +551,7 @@ mod tests {
                 start,
                 end: start + value.len(),
                 name: Some(name),
+                sealed: Box::leak(Box::new(std::cell::OnceCell::new())),
             },
             value.to_string(),
         )
@@ -968,12 +987,14 @@ mod tests {
         for (a, &start) in bounds.iter().enumerate() {
             for &end in &bounds[a + 1..] {
                 for name in [None, Some("password"), Some("tökén"), Some("key")] {
+                    let sealed = std::cell::OnceCell::new();
                     let c = Context {
                         path: "x.go",
                         text,
                         start,
                         end,
                         name,
+                        sealed: &sealed,
                     };
                     let _ = classify(&text[start..end], &c);
                     judged += 1;
