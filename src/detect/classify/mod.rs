@@ -1003,4 +1003,14 @@ mod tests {
         }
         assert!(judged > 1000, "{judged}");
     }
+
+    #[test]
+    fn a_long_generated_value_may_spell_a_stand_in_word_by_chance() {
+        let v = "MIIEpAIBAAKCAQEA4qTrblG1QjselyiQyOuRQnMnyjJHH2h/mxCOYYmyJbxv+OWAjKr+ZnAamRegZSC7YJ2NxnUCNscoAa3w";
+        let line = format!("  options.ClientSecret = \"{v}\";");
+        assert_eq!(
+            conf("a.cs", &line, v, "ClientSecret"),
+            Some(Confidence::High)
+        );
+    }
 }

@@ -239,11 +239,11 @@ pub fn is_stand_in(v: &str, lower: &str) -> bool {
     if letters.len() >= 4 && letters.iter().all(|&b| b == b'x' || b == b'0') {
         return true;
     }
-    // `your_api_key`, `insert-token-here`, `put your unique phrase here`, `<...>`.
-    if lower.contains("your")
-        || lower.contains("here")
-        || lower.contains("insert")
-        || lower.starts_with('<')
+    // `your_api_key`, `insert-token-here`, `put your unique phrase here`, `<...>`. A long generated value
+    // can hold these letters by chance (`...yOuR...` in 1,600 characters of base64): it is not a stand-in.
+    if lower.starts_with('<')
+        || ((lower.contains("your") || lower.contains("here") || lower.contains("insert"))
+            && !looks_generated(v))
     {
         return true;
     }
