@@ -280,7 +280,7 @@ impl<'a> FileScanner<'a> {
         let min = self.settings.min_confidence;
         let shown: Vec<bool> = candidates
             .iter()
-            .map(|c| c.confidence.unwrap_or(self.rules.rules[c.rule].confidence) >= min)
+            .map(|c| c.confidence_in(self.rules) >= min)
             .collect();
         // Every secret of the file, to keep one out of a setting's name wherever it stands (a JSON path
         // can name a key far above its value).
@@ -322,6 +322,7 @@ impl<'a> FileScanner<'a> {
             .filter(|(_, shown)| *shown)
             .map(|((c, (_, preview)), _)| {
                 let rule = &self.rules.rules[c.rule];
+                let confidence = c.confidence_in(self.rules);
                 let (line, column) = columns.locate(&lines, src, c.secret.start);
                 let (end_line, end_column) = columns.locate(&lines, src, c.secret.end);
                 // A capture names the target (account, server, user); one that looks generated is a
@@ -418,7 +419,7 @@ impl<'a> FileScanner<'a> {
                     title: rule.title.clone(),
                     service: rule.service.clone(),
                     severity: rule.severity,
-                    confidence: c.confidence.unwrap_or(rule.confidence),
+                    confidence,
                     path: display.to_string(),
                     line,
                     column,
@@ -458,9 +459,8 @@ const NEAR: usize = 4096;
 
 /// A generated-looking string of 20 characters or more that is not a GUID: kept out of captures.
 fn looks_like_a_secret(v: &str) -> bool {
-    let guid = v.len() == 36 && v.bytes().filter(|&b| b == b'-').count() == 4;
     v.len() >= 20
-        && !guid
+        && !crate::detect::classify::is_guid(v)
         && !v.contains(['.', '/', ':', ' '])
         && crate::detect::classify::looks_generated(v)
 }

@@ -29,6 +29,13 @@ pub struct Candidate {
     pub confidence: Option<crate::severity::Confidence>,
 }
 
+impl Candidate {
+    /// The classifier's confidence, else the rule's.
+    pub fn confidence_in(&self, rules: &RuleSet) -> crate::severity::Confidence {
+        self.confidence.unwrap_or(rules.rules[self.rule].confidence)
+    }
+}
+
 #[derive(Debug)]
 pub struct Detector {
     pub rules: Arc<RuleSet>,
@@ -105,42 +112,6 @@ impl Scanner<'_> {
                 .iter()
                 .find(|(n, _)| n == "key_name")
                 .map(|(_, v)| v.as_str());
-            if !rule.classify {
-                // A value that only describes its setting (`USER_PASSWORD = "test-user-password"`) is no
-                // secret whichever rule read it.
-                let describes = name.is_some_and(|n| classify::describes_itself(&normalized, n));
-                if !describes && validate::validate(rule, &normalized).is_ok() {
-                    // A rule that names the setting gets the classifier's grading of the value (a
-                    // generated token is surer than a dictionary word), never its veto: the rule's
-                    // own checks decided that this is a secret.
-                    let confidence = name.and_then(|name| {
-                        classify::classify(
-                            &normalized,
-                            &classify::Context {
-                                path,
-                                text,
-                                start: m.secret.start,
-                                end: m.secret.end,
-                                name: Some(name),
-                                sealed: &sealed,
-                            },
-                        )
-                    });
-                    candidates.push(Candidate {
-                        rule: m.rule,
-                        secret: m.secret,
-                        normalized,
-                        captures: m.captures,
-                        confidence,
-                    });
-                }
-                continue;
-            }
-            // The classifier owns placeholders and weak values; the rule's own length, entropy, allow
-            // and checksum checks still apply.
-            if validate::validate_ignoring_placeholders(rule, &normalized).is_err() {
-                continue;
-            }
             let ctx = classify::Context {
                 path,
                 text,
@@ -149,15 +120,35 @@ impl Scanner<'_> {
                 name,
                 sealed: &sealed,
             };
-            if let Some(confidence) = classify::classify(&normalized, &ctx) {
-                candidates.push(Candidate {
-                    rule: m.rule,
-                    secret: m.secret,
-                    normalized,
-                    captures: m.captures,
-                    confidence: Some(confidence),
-                });
-            }
+            let confidence = if rule.classify {
+                // The classifier owns placeholders and weak values; the rule's own length, entropy,
+                // allow and checksum checks still apply.
+                if validate::validate_ignoring_placeholders(rule, &normalized).is_err() {
+                    continue;
+                }
+                match classify::classify(&normalized, &ctx) {
+                    Some(confidence) => Some(confidence),
+                    None => continue,
+                }
+            } else {
+                // A value that only describes its setting (`USER_PASSWORD = "test-user-password"`) is
+                // no secret whichever rule read it.
+                let describes = name.is_some_and(|n| classify::describes_itself(&normalized, n));
+                if describes || validate::validate(rule, &normalized).is_err() {
+                    continue;
+                }
+                // A rule that names the setting gets the classifier's grading of the value (a
+                // generated token is surer than a dictionary word), never its veto: the rule's own
+                // checks decided that this is a secret.
+                name.and_then(|_| classify::classify(&normalized, &ctx))
+            };
+            candidates.push(Candidate {
+                rule: m.rule,
+                secret: m.secret,
+                normalized,
+                captures: m.captures,
+                confidence,
+            });
         }
         resolve_overlaps(&self.detector.rules, candidates)
     }

@@ -20,7 +20,7 @@ mod path;
 mod value;
 
 pub use name::{key_kind, words, KeyKind};
-pub use value::{describes_itself, is_wordy, looks_generated, shannon};
+pub use value::{describes_itself, is_guid, is_wordy, looks_generated, shannon};
 
 use crate::severity::Confidence;
 use path::{is_code_path, is_template_path, is_test_path};
@@ -280,7 +280,6 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
     // A default inside a reference (`${DB_PASSWORD:fallback}`), and a URL whose user is itself a slot
     // (`nats://%s:pass@host`): templates, not settings.
-    let before = ctx.before();
     if before.ends_with(':')
         && before
             .rfind("${")
@@ -426,7 +425,6 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             let name_is_config = ctx
                 .name
                 .is_some_and(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
-            let before = ctx.before();
             let declares = before.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
                 matches!(
                     w,
@@ -481,15 +479,12 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         && v.split('.')
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         && !looks_generated(v)
-        && v.split('.').count() >= 2
         && v.chars().any(|c| c.is_ascii_lowercase())
+        // A quoted dotted word in a configuration file is a value (`pass.word`).
+        && (!quoted || code)
     {
         // `cfg.Password`, `settings.SECRET_KEY`, `os.environ`.
-        if quoted && !code {
-            // A quoted dotted word in a config file is a value (`pass.word`).
-        } else {
-            return None;
-        }
+        return None;
     }
     // UPPER_SNAKE names are environment variables or constants, not values.
     if v.contains('_')
