@@ -164,11 +164,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
                     .filter(|s| !s.title.starts_with("Use the identity"))
                 {
                     out.push_str(&format!("    - {}", step.title));
-                    if let Some(c) = step
-                        .commands
-                        .iter()
-                        .find(|c| c.shell != crate::rules::Shell::Text)
-                    {
+                    if let Some(c) = step.commands.iter().find(|c| c.shell.is_command()) {
                         out.push_str(&format!(": {}", c.text.lines().next().unwrap_or_default()));
                     }
                     out.push('\n');

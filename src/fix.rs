@@ -19,9 +19,9 @@
 //!   would resolve the reference there.
 
 use crate::finding::{Finding, LineIndex};
+use crate::remediation::iac::{block_end, Syntax};
 use crate::remediation::target::is_azure_host;
 use crate::remediation::{key_vault_secret_name, Placeholders};
-use crate::rules::RemediationKind;
 use crate::source::{self, Decoded};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -75,7 +75,7 @@ impl Rewrite {
 pub fn can_rewrite(f: &Finding, opts: &Placeholders) -> bool {
     f.rule_id == "azure-sql.connection-string-password"
         || Extension::of(&f.rule_id).is_some()
-        || (opts.key_vault.is_some() && f.remediation.kind == RemediationKind::KeyVault)
+        || (opts.key_vault.is_some() && f.remediation.secret_stays)
 }
 
 /// Plans the rewrites for the findings of one file. `fs_path` locates the project files the checks read;
@@ -117,7 +117,7 @@ pub fn plan(
                 .and_then(|ext| functions_connection(text, &lines, start, f, fs_path, root, ext)),
         };
         let rewrite = match (rewrite, &opts.key_vault) {
-            (None, Some(vault)) if f.remediation.kind == RemediationKind::KeyVault => {
+            (None, Some(vault)) if f.remediation.secret_stays => {
                 key_vault_reference(text, &lines, start, f, fs_path, vault)
             }
             (rewrite, _) => rewrite,
@@ -747,14 +747,6 @@ fn enclosing_app(text: &str, at: usize, iac: Iac) -> Option<AppResource> {
     })
 }
 
-/// The syntax a block is matched in: which quotes open strings and which comments to skip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Syntax {
-    Json,
-    Hcl,
-    Bicep,
-}
-
 /// The block of the Bicep site a `sites/config` resource names as its `parent:`.
 fn parent_site(text: &str, config: &str, syntax: Syntax) -> Option<Range<usize>> {
     let parent = config
@@ -772,87 +764,6 @@ fn parent_site(text: &str, config: &str, syntax: Syntax) -> Option<Range<usize>>
     let start = text.find(&decl)?;
     let open = start + text[start..].find('{')?;
     Some(start..block_end(text, open, syntax)?)
-}
-
-/// The offset just past the bracket that closes the one at `open`, outside strings, comments and (HCL)
-/// heredocs: an apostrophe in a Terraform comment must not hide a closing brace. Works on bytes, so a
-/// multi-byte character never splits.
-fn block_end(text: &str, open: usize, syntax: Syntax) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let find = |from: usize, needle: &[u8]| {
-        bytes
-            .get(from..)?
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|n| from + n)
-    };
-    let mut depth = 0i64;
-    let mut i = open;
-    while i < bytes.len() {
-        let rest = &bytes[i..];
-        let c = bytes[i];
-        if rest.starts_with(b"//") || (syntax == Syntax::Hcl && c == b'#') {
-            i = find(i, b"\n").unwrap_or(bytes.len());
-            continue;
-        }
-        if rest.starts_with(b"/*") {
-            i = find(i + 2, b"*/").map_or(bytes.len(), |n| n + 2);
-            continue;
-        }
-        if syntax == Syntax::Hcl && rest.starts_with(b"<<") {
-            // <<EOT or <<-EOT ... a line holding only EOT.
-            let tag_start = if rest.get(2) == Some(&b'-') {
-                i + 3
-            } else {
-                i + 2
-            };
-            let tag_len = bytes[tag_start.min(bytes.len())..]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-                .count();
-            if tag_len > 0 {
-                let tag = &bytes[tag_start..tag_start + tag_len];
-                let mut j = find(i, b"\n").unwrap_or(bytes.len());
-                while j < bytes.len() {
-                    let line_end = find(j + 1, b"\n").unwrap_or(bytes.len());
-                    if bytes[j + 1..line_end].trim_ascii() == tag {
-                        break;
-                    }
-                    j = line_end;
-                }
-                i = j;
-                continue;
-            }
-        }
-        if syntax == Syntax::Bicep && rest.starts_with(b"'''") {
-            i = find(i + 3, b"'''").map_or(bytes.len(), |n| n + 3);
-            continue;
-        }
-        let quote = match syntax {
-            Syntax::Json | Syntax::Hcl => b'"',
-            Syntax::Bicep => b'\'',
-        };
-        if c == quote {
-            let mut j = i + 1;
-            while j < bytes.len() && bytes[j] != quote {
-                j += if bytes[j] == b'\\' { 2 } else { 1 };
-            }
-            i = j + 1;
-            continue;
-        }
-        match c {
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }
 
 /// App Service reads Key Vault references with the system-assigned identity, or with a user-assigned one
@@ -988,25 +899,6 @@ mod tests {
         let p = r#"<PackageReference Include="Microsoft.Data.SqlClient" Version="5.2.1" />"#;
         assert_eq!(package_version(p, "Microsoft.Data.SqlClient"), Some((5, 2)));
         assert_eq!(package_version(p, "Other"), None);
-    }
-
-    #[test]
-    fn blocks_end_at_their_own_bracket_whatever_comments_and_strings_hold() {
-        let hcl = "app_settings = {\n  # it's read by the app {\n  \"A\" = \"}\"\n  K = <<EOT\n}\nEOT\n}\nafter {}";
-        let open = hcl.find('{').unwrap();
-        let end = block_end(hcl, open, Syntax::Hcl).unwrap();
-        assert_eq!(end, hcl.find("\nafter").unwrap());
-        let bicep =
-            "appSettings: [ // don't rename ]\n { name: 'x', value: '}]' } '''\n]'''\n ]\nrest ]";
-        let open = bicep.find('[').unwrap();
-        let end = block_end(bicep, open, Syntax::Bicep).unwrap();
-        assert_eq!(end, bicep.find("\nrest").unwrap());
-        // Multi-byte characters are stepped over, never split.
-        let json = "{\"é\": { \"ü\": 1 } } tail";
-        assert_eq!(
-            block_end(json, 0, Syntax::Json),
-            Some(json.find(" tail").unwrap())
-        );
     }
 
     #[test]

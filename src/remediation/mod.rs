@@ -9,6 +9,8 @@
 //! repository" for a local development service. Names the file cannot tell stay as `<placeholders>`.
 
 pub mod host;
+pub mod iac;
+pub mod infrastructure;
 pub mod language;
 pub mod target;
 
@@ -65,6 +67,15 @@ pub struct Rendered {
     /// The rewrite `keyless fix` would make, with its preconditions, where one exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<FixSuggestion>,
+    /// For a secret in infrastructure code: the dialect, the resource that takes the value and the
+    /// argument or variable that carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub infrastructure: Option<iac::Site>,
+    /// No identity can replace the value, so it stays a secret and moves to Key Vault: the Key Vault
+    /// route, or the infrastructure route's "a secret must exist" case. `keyless fix --key-vault` rewrites
+    /// only these.
+    #[serde(skip)]
+    pub secret_stays: bool,
 }
 
 /// A rewrite of the source as a region and its new text (SARIF `fixes`), and whether its preconditions
@@ -109,6 +120,7 @@ const HISTORY_NOTE: &str =
 pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
     let mut neighbours = Neighbours::default();
     let mut files: BTreeMap<std::path::PathBuf, Option<String>> = BTreeMap::new();
+    let mut iac_files = IacFiles::default();
     for f in findings.iter_mut() {
         let rule = &rules.rules[f.rule_index];
         let mut r = rules.remediation_of(rule).clone();
@@ -116,7 +128,13 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
             r.after = rule.after.clone();
             r.after_user_assigned = None;
         }
-        f.remediation = render(&r, f, ctx, &mut neighbours);
+        f.remediation = match infrastructure_site(f, ctx, &mut neighbours, &mut iac_files) {
+            Some(site) => {
+                let (target, _) = target::classify(&f.captures);
+                infrastructure::render(rules, &r, f, &site, target, &ctx.placeholders)
+            }
+            None => render(&r, f, ctx, &mut neighbours),
+        };
         if ctx.plan_fixes && crate::fix::can_rewrite(f, &ctx.placeholders) {
             if let Some(top) = &ctx.top {
                 let fs_path = f.file_on_disk(top);
@@ -133,6 +151,62 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
             }
         }
     }
+}
+
+/// The files the infrastructure locator reads, for the folder of the findings at hand: findings come
+/// sorted by path, so one folder's texts are kept at a time.
+#[derive(Default)]
+struct IacFiles {
+    dir: PathBuf,
+    texts: std::collections::HashMap<PathBuf, Option<String>>,
+}
+
+impl IacFiles {
+    fn read(&mut self, path: &std::path::Path) -> Option<String> {
+        let dir = path.parent().unwrap_or(path);
+        if dir != self.dir {
+            self.dir = dir.to_path_buf();
+            self.texts.clear();
+        }
+        self.texts
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(path).ok()?;
+                match crate::source::decode(&bytes) {
+                    crate::source::Decoded::Text(t) => Some(t.text.into_owned()),
+                    crate::source::Decoded::Binary => None,
+                }
+            })
+            .clone()
+    }
+}
+
+/// Where a finding sits in infrastructure code, when its file is Terraform, Bicep, ARM, Pulumi or
+/// CloudFormation (and still readable); None sends it down the application routes.
+fn infrastructure_site(
+    f: &Finding,
+    ctx: &Context,
+    neighbours: &mut Neighbours,
+    files: &mut IacFiles,
+) -> Option<iac::Site> {
+    let top = ctx.top.as_ref()?;
+    if f.history.is_some() {
+        return None;
+    }
+    let path = f.file_on_disk(top);
+    let dialect = iac::dialect(&f.path, neighbours.head(&path))?;
+    let text = files.read(&path)?;
+    let dir = path.parent()?.to_path_buf();
+    let siblings = neighbours.list(&dir).to_vec();
+    let mut read = |p: &std::path::Path| files.read(p);
+    Some(iac::locate(
+        dialect,
+        &text,
+        (f.line, f.column),
+        &dir,
+        &siblings,
+        &mut read,
+    ))
 }
 
 fn suggest_fix(
@@ -334,7 +408,9 @@ pub fn render(
             }
             out.notes.insert(0, TENANCY_NOTE.to_string());
         }
-        RemediationKind::KeyVault => {
+        // Packs name only the first two kinds; the infrastructure route is rendered elsewhere.
+        RemediationKind::KeyVault | RemediationKind::Infrastructure => {
+            out.secret_stays = true;
             out.summary = if r.kind == RemediationKind::KeyVault {
                 fill(&r.summary, &names)
             } else {

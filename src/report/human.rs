@@ -2,7 +2,6 @@
 //! replacement in one sentence. The run summary is not part of it: it goes to stderr (see `summary`).
 
 use super::ReportContext;
-use crate::rules::Shell;
 use crate::scan::{ScanOutcome, Stats};
 use crate::severity::Severity;
 use std::fmt::Write as _;
@@ -71,7 +70,9 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
             f.remediation.summary
         );
         if let Some(r) = &f.remediation.replacement {
-            let _ = writeln!(out, "      {} {}", paint.wrap("32", "write:"), r.after);
+            // A multi-line replacement (a Terraform block) keeps its shape under the label.
+            let after = r.after.replace('\n', "\n             ");
+            let _ = writeln!(out, "      {} {after}", paint.wrap("32", "write:"));
         }
         // The first command to run, from the first step that has one (a rotate step of a third-party
         // token may be prose only).
@@ -79,7 +80,7 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
             .remediation
             .steps
             .iter()
-            .find_map(|s| s.commands.iter().find(|c| c.shell != Shell::Text))
+            .find_map(|s| s.commands.iter().find(|c| c.shell.is_command()))
         {
             let first_line = cmd.text.lines().next().unwrap_or_default();
             let _ = writeln!(out, "      {} {first_line}", paint.wrap("2", "$"));
@@ -100,12 +101,7 @@ pub fn steps(r: &crate::remediation::Rendered) -> String {
     for (i, step) in r.steps.iter().enumerate() {
         let _ = writeln!(out, "{}. {}", i + 1, step.title);
         for c in &step.commands {
-            let label = match c.shell {
-                Shell::Bash => "bash",
-                Shell::Pwsh => "pwsh",
-                Shell::Sql => "sql",
-                Shell::Text => "text",
-            };
+            let label = c.shell.as_str();
             let _ = writeln!(out, "   ```{label}");
             for line in c.text.lines() {
                 let _ = writeln!(out, "   {line}");

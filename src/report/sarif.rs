@@ -199,6 +199,7 @@ fn kind_tag(kind: crate::rules::RemediationKind) -> &'static str {
         crate::rules::RemediationKind::ManagedIdentity => "managed-identity",
         crate::rules::RemediationKind::KeyVault => "key-vault",
         crate::rules::RemediationKind::LocalDevelopment => "local-development",
+        crate::rules::RemediationKind::Infrastructure => "infrastructure",
     }
 }
 
@@ -224,6 +225,7 @@ pub fn help_markdown(rule: &Rule, rules: &RuleSet) -> String {
             "Move it to Key Vault and read it with a managed identity"
         }
         crate::rules::RemediationKind::LocalDevelopment => "Keep it out of the repository",
+        crate::rules::RemediationKind::Infrastructure => "Turn the password off in the resource",
     };
     let mut md = format!("**{}** ({})\n\n", rule.title, rule.service);
     if !rule.description.is_empty() {

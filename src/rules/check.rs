@@ -103,6 +103,16 @@ pub fn check(rules: Arc<RuleSet>) -> Vec<CheckFailure> {
             if r.harden.is_empty() {
                 missing.push("a hardening step (`harden`)");
             }
+            // A service with a passwordless mode says how infrastructure code turns the secret off.
+            if r.iac.is_empty() {
+                missing.push("infrastructure data (`[[remediation.iac]]`)");
+            }
+            if r.iac
+                .iter()
+                .any(|i| i.terraform.is_empty() && i.bicep.is_empty())
+            {
+                missing.push("a Terraform or Bicep form in every `[[remediation.iac]]` entry");
+            }
             let only_info = own
                 .iter()
                 .all(|rule| rule.severity == crate::severity::Severity::Info);
@@ -139,5 +149,74 @@ fn shorten(s: &str) -> String {
         one_line.chars().take(77).collect::<String>() + "..."
     } else {
         one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passwordless_service_without_infrastructure_data_fails_the_check() {
+        let mut rules = RuleSet::builtin().unwrap();
+        assert!(check(Arc::new(RuleSet::builtin().unwrap())).is_empty());
+        let sql = rules
+            .packs
+            .iter_mut()
+            .find(|p| p.id == "azure-sql")
+            .unwrap();
+        sql.remediation.iac.clear();
+        let failures = check(Arc::new(rules));
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(
+            failures[0].message.contains("[[remediation.iac]]"),
+            "{}",
+            failures[0].message
+        );
+    }
+
+    #[test]
+    fn every_resource_type_has_one_infrastructure_entry() {
+        let rules = RuleSet::builtin().unwrap();
+        let mut seen = std::collections::BTreeMap::new();
+        for pack in &rules.packs {
+            for entry in &pack.remediation.iac {
+                for t in &entry.resources {
+                    let key = (t.clone(), entry.settings.clone());
+                    assert!(
+                        seen.insert(key, pack.id.clone()).is_none(),
+                        "{t} is described twice"
+                    );
+                }
+            }
+        }
+        // The kinds the infrastructure route promises, in Terraform and in ARM/Bicep.
+        for t in [
+            "azurerm_mssql_server",
+            "microsoft.sql/servers",
+            "azurerm_mssql_managed_instance",
+            "azurerm_postgresql_flexible_server",
+            "microsoft.dbforpostgresql/flexibleservers",
+            "azurerm_mysql_flexible_server",
+            "azurerm_linux_virtual_machine",
+            "microsoft.compute/virtualmachines",
+            "azurerm_kubernetes_cluster",
+            "microsoft.containerservice/managedclusters",
+            "azurerm_container_registry",
+            "azurerm_storage_account",
+            "microsoft.storage/storageaccounts",
+            "azurerm_servicebus_namespace",
+            "azurerm_eventhub_namespace",
+            "azurerm_cosmosdb_account",
+            "azurerm_redis_cache",
+            "azurerm_app_configuration",
+            "azurerm_cognitive_account",
+            "microsoft.cognitiveservices/accounts",
+        ] {
+            assert!(
+                seen.keys().any(|(r, _)| r == t),
+                "no infrastructure entry for {t}"
+            );
+        }
     }
 }

@@ -51,6 +51,9 @@ pub enum RemediationKind {
     KeyVault,
     /// The target is a local development service: keep the value out of the repository.
     LocalDevelopment,
+    /// The secret sits in infrastructure code (Terraform, Bicep, ARM, ...), which the deployment reads:
+    /// turn the resource's password off, or get the value there without a literal.
+    Infrastructure,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -68,6 +71,23 @@ pub struct Remediation {
     pub harden: Vec<Command>,
     pub rotate: Vec<Command>,
     pub sdk: std::collections::BTreeMap<String, String>,
+    /// The infrastructure answer per resource kind, for secrets in Terraform, Bicep and ARM.
+    pub iac: Vec<Iac>,
+}
+
+/// How a resource defined in infrastructure code works without the password or key (see
+/// `syntax::IacSyntax`). Resource types are kept lower-case, for case-insensitive matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iac {
+    pub resources: Vec<String>,
+    pub settings: Vec<String>,
+    pub summary: String,
+    pub terraform: String,
+    pub bicep: String,
+    pub grant_terraform: Option<String>,
+    pub grant_bicep: Option<String>,
+    pub grant: Vec<Command>,
+    pub docs: Vec<String>,
 }
 
 /// A command for the user to run, with its shell.
@@ -85,6 +105,28 @@ pub enum Shell {
     Sql,
     /// A setting, a connection string or a snippet to write rather than run.
     Text,
+    /// Terraform (HCL) to write into the configuration.
+    Terraform,
+    /// Bicep to write into the template (ARM JSON takes the same properties).
+    Bicep,
+}
+
+impl Shell {
+    /// Whether this is a command to run (shown after `$`) rather than text to write.
+    pub fn is_command(self) -> bool {
+        matches!(self, Shell::Bash | Shell::Pwsh | Shell::Sql)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Pwsh => "pwsh",
+            Shell::Sql => "sql",
+            Shell::Text => "text",
+            Shell::Terraform => "terraform",
+            Shell::Bicep => "bicep",
+        }
+    }
 }
 
 impl Remediation {
@@ -313,9 +355,11 @@ fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, String> {
                     "pwsh" => Shell::Pwsh,
                     "sql" => Shell::Sql,
                     "text" => Shell::Text,
+                    "terraform" => Shell::Terraform,
+                    "bicep" => Shell::Bicep,
                     other => {
                         return Err(format!(
-                            "remediation {field}: shell '{other}' is unknown (expected bash, pwsh, sql or text)"
+                            "remediation {field}: shell '{other}' is unknown (expected bash, pwsh, sql, text, terraform or bicep)"
                         ))
                     }
                 };
@@ -348,6 +392,32 @@ fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, String> {
         harden: commands(&r.harden, "harden")?,
         rotate: commands(&r.rotate, "rotate")?,
         sdk: r.sdk.clone(),
+        iac: r
+            .iac
+            .iter()
+            .map(|i| {
+                if i.resources.is_empty() || i.summary.trim().is_empty() {
+                    return Err("remediation iac: every entry needs resources and a summary".to_string());
+                }
+                if i.docs.is_empty() {
+                    return Err(format!(
+                        "remediation iac for {}: docs must cite where its arguments and properties are defined",
+                        i.resources[0]
+                    ));
+                }
+                Ok(Iac {
+                    resources: i.resources.iter().map(|t| t.to_ascii_lowercase()).collect(),
+                    settings: i.settings.iter().map(|t| t.to_ascii_lowercase()).collect(),
+                    summary: i.summary.trim().to_string(),
+                    terraform: i.terraform.trim().to_string(),
+                    bicep: i.bicep.trim().to_string(),
+                    grant_terraform: i.grant_terraform.as_ref().map(|g| g.trim().to_string()),
+                    grant_bicep: i.grant_bicep.as_ref().map(|g| g.trim().to_string()),
+                    grant: commands(&i.grant, "iac grant")?,
+                    docs: i.docs.clone(),
+                })
+            })
+            .collect::<Result<_, _>>()?,
     })
 }
 

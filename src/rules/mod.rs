@@ -8,7 +8,7 @@ pub mod compile;
 pub mod syntax;
 
 pub use compile::{
-    Checksum, Command, Pack, PackError, Remediation, RemediationKind, RemediationSource, Rule,
+    Checksum, Command, Iac, Pack, PackError, Remediation, RemediationKind, RemediationSource, Rule,
     Shell,
 };
 
@@ -118,6 +118,28 @@ impl RuleSet {
             };
         }
         Ok(())
+    }
+
+    /// The infrastructure entry of the pack that names `resource_type` (case-insensitive) and, if the
+    /// entry lists settings, `setting`; with that pack's rotation commands.
+    pub fn iac_for(
+        &self,
+        resource_type: &str,
+        setting: Option<&str>,
+    ) -> Option<(&Iac, &[Command])> {
+        let t = resource_type.to_ascii_lowercase();
+        let s = setting.map(str::to_ascii_lowercase);
+        self.packs.iter().find_map(|p| {
+            p.remediation
+                .iac
+                .iter()
+                .find(|i| {
+                    i.resources.contains(&t)
+                        && (i.settings.is_empty()
+                            || s.as_ref().is_some_and(|s| i.settings.contains(s)))
+                })
+                .map(|i| (i, p.remediation.rotate.as_slice()))
+        })
     }
 
     /// The remediation that applies to `rule`: its pack's, or the one it borrows.

@@ -66,6 +66,43 @@ pub struct RemediationSyntax {
     /// The SDK snippet per language: `dotnet`, `java`, `python`, `javascript`, `go`.
     #[serde(default)]
     pub sdk: std::collections::BTreeMap<String, String>,
+    /// How infrastructure code turns the password or key off, per resource kind (`[[remediation.iac]]`).
+    #[serde(default)]
+    pub iac: Vec<IacSyntax>,
+}
+
+/// The infrastructure answer for one kind of resource: what a Terraform or Bicep definition sets so that
+/// the resource needs no password or key at all, and the grant that replaces it. Used when a secret sits
+/// in infrastructure code, where nothing reads it at run time: the deployment does.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct IacSyntax {
+    /// Resource types this entry is about: Terraform (`azurerm_mssql_server`) and ARM/Bicep
+    /// (`Microsoft.Sql/servers`, without an API version). A Terraform provider block is `provider.azurerm`.
+    pub resources: Vec<String>,
+    /// The arguments or properties of those resources this entry is about (`admin_password`,
+    /// `adminPassword`), case-insensitive; empty means any secret inside the resource. A secret in another
+    /// setting of the same resource (a third-party key in a function app's settings) is not its business.
+    #[serde(default)]
+    pub settings: Vec<String>,
+    /// One sentence: how the resource works without the secret. `{resource}` is the resource's name in
+    /// the file, `{setting}` the argument or property that held the value.
+    pub summary: String,
+    /// The Terraform arguments to set instead (HCL).
+    pub terraform: String,
+    /// The Bicep properties to set instead (ARM JSON templates take the same properties).
+    pub bicep: String,
+    /// The grant that replaces the secret, in Terraform and in Bicep, and grants made outside ARM (a
+    /// database user for the identity).
+    #[serde(default)]
+    pub grant_terraform: Option<String>,
+    #[serde(default)]
+    pub grant_bicep: Option<String>,
+    #[serde(default)]
+    pub grant: Vec<CommandSyntax>,
+    /// Where every argument and property named above is defined: the provider's documentation and the
+    /// ARM template reference.
+    pub docs: Vec<String>,
 }
 
 /// A command shown to the user, with the shell it is written for.
