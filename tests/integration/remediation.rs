@@ -301,3 +301,55 @@ fn infrastructure_defaults_are_named_by_their_parameter() {
         .unwrap();
     assert!(!summary.contains("SecretName=string"), "{summary}");
 }
+
+/// Infrastructure code gets infrastructure answers, named from the file: the argument or property that
+/// takes the value (never a type keyword such as Bicep's `string`), followed through variables and
+/// parameters to the resource that uses them, across the files of a module.
+#[test]
+fn secrets_in_infrastructure_code_are_named_and_answered_from_their_resource() {
+    let t = TempTree::new();
+    t.git(&["init", "-q", "-b", "main"]);
+    t.write(
+        "bicep/main.bicep",
+        "@secure()\nparam adminPassword string = 'Xk9#mQ2$vL7pR4wZ'\n\nresource sql 'Microsoft.Sql/servers@2023-08-01-preview' = {\n  name: 'contoso-sql'\n  properties: {\n    administratorLogin: 'sqladmin'\n    administratorLoginPassword: adminPassword\n  }\n}\n",
+    );
+    let r = remediation_of(&t, "bicep", &[]);
+    assert_eq!(r["kind"], "infrastructure", "{r}");
+    assert_eq!(r["infrastructure"]["variable"], "adminPassword", "{r}");
+    assert_eq!(r["infrastructure"]["setting"], "administratorLoginPassword");
+    assert_eq!(r["infrastructure"]["resource_type"], "Microsoft.Sql/servers");
+    let all = r.to_string();
+    assert!(!all.contains("SecretName=string"), "{all}");
+    assert!(all.contains("azureADOnlyAuthentication: true"), "{all}");
+    assert!(all.contains("\"shell\":\"bicep\""), "{all}");
+
+    // A Terraform variable's default, used by a resource in another file of the module.
+    t.write(
+        "tf/variables.tf",
+        "variable \"vm_password\" {\n  type    = string\n  default = \"P4ss#w0rd!Kz81qWm\"\n}\n",
+    );
+    t.write(
+        "tf/main.tf",
+        "resource \"azurerm_linux_virtual_machine\" \"web\" {\n  name           = \"web\"\n  admin_password = var.vm_password\n}\n",
+    );
+    let r = remediation_of(&t, "tf", &[]);
+    assert_eq!(r["kind"], "infrastructure", "{r}");
+    assert_eq!(r["infrastructure"]["resource"], "azurerm_linux_virtual_machine.web");
+    assert_eq!(r["infrastructure"]["setting"], "admin_password");
+    assert_eq!(r["infrastructure"]["defined_in"], "main.tf");
+    let all = r.to_string();
+    assert!(all.contains("disable_password_authentication = true"), "{all}");
+    assert!(all.contains("ARM_USE_OIDC=true"), "{all}");
+    assert!(!all.contains("az vm identity assign"), "{all}");
+
+    // An unused variable still gets the infrastructure form of keeping a secret: no literal.
+    t.write(
+        "tf2/variables.tf",
+        "variable \"db_password\" {\n  type    = string\n  default = \"Tq8#wLz2!pVm5Rx9\"\n}\n",
+    );
+    let r = remediation_of(&t, "tf2", &[]);
+    assert_eq!(r["kind"], "infrastructure", "{r}");
+    let all = r.to_string();
+    assert!(all.contains("sensitive = true"), "{all}");
+    assert!(!all.contains("@Microsoft.KeyVault"), "{all}");
+}
