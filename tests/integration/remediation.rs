@@ -317,7 +317,10 @@ fn secrets_in_infrastructure_code_are_named_and_answered_from_their_resource() {
     assert_eq!(r["kind"], "infrastructure", "{r}");
     assert_eq!(r["infrastructure"]["variable"], "adminPassword", "{r}");
     assert_eq!(r["infrastructure"]["setting"], "administratorLoginPassword");
-    assert_eq!(r["infrastructure"]["resource_type"], "Microsoft.Sql/servers");
+    assert_eq!(
+        r["infrastructure"]["resource_type"],
+        "Microsoft.Sql/servers"
+    );
     let all = r.to_string();
     assert!(!all.contains("SecretName=string"), "{all}");
     assert!(all.contains("azureADOnlyAuthentication: true"), "{all}");
@@ -334,11 +337,17 @@ fn secrets_in_infrastructure_code_are_named_and_answered_from_their_resource() {
     );
     let r = remediation_of(&t, "tf", &[]);
     assert_eq!(r["kind"], "infrastructure", "{r}");
-    assert_eq!(r["infrastructure"]["resource"], "azurerm_linux_virtual_machine.web");
+    assert_eq!(
+        r["infrastructure"]["resource"],
+        "azurerm_linux_virtual_machine.web"
+    );
     assert_eq!(r["infrastructure"]["setting"], "admin_password");
     assert_eq!(r["infrastructure"]["defined_in"], "main.tf");
     let all = r.to_string();
-    assert!(all.contains("disable_password_authentication = true"), "{all}");
+    assert!(
+        all.contains("disable_password_authentication = true"),
+        "{all}"
+    );
     assert!(all.contains("ARM_USE_OIDC=true"), "{all}");
     assert!(!all.contains("az vm identity assign"), "{all}");
 
