@@ -54,6 +54,27 @@ impl Dialect {
     }
 }
 
+/// Whether a file of this name can be infrastructure code at all: the cheap test made before its first
+/// few KiB are read for [`dialect`].
+pub fn may_be(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [
+        ".tf",
+        ".tf.json",
+        ".tfvars",
+        ".tfvars.json",
+        ".bicep",
+        ".bicepparam",
+        ".json",
+        ".jsonc",
+        ".yaml",
+        ".yml",
+        ".template",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
+}
+
 /// The dialect of a file, from its name and (for JSON and YAML) its first few KiB; None for anything
 /// that is not infrastructure code.
 pub fn dialect(path: &str, head: &str) -> Option<Dialect> {
@@ -677,6 +698,8 @@ mod tests {
         );
         assert_eq!(dialect("appsettings.json", r#"{"Db": "x"}"#), None);
         assert_eq!(dialect("values.yaml", "password: x"), None);
+        assert!(may_be("infra/main.tf") && may_be("azuredeploy.json") && may_be("main.bicepparam"));
+        assert!(!may_be("src/app.py") && !may_be(".env"));
     }
 
     #[test]

@@ -190,7 +190,8 @@ fn infrastructure_site(
     files: &mut IacFiles,
 ) -> Option<iac::Site> {
     let top = ctx.top.as_ref()?;
-    if f.history.is_some() {
+    // A history finding's file may be gone or different on disk.
+    if f.history.is_some() || !iac::may_be(&f.path) {
         return None;
     }
     let path = f.file_on_disk(top);
