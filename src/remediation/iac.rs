@@ -93,10 +93,13 @@ pub fn dialect(path: &str, head: &str) -> Option<Dialect> {
     }
     let json = name.ends_with(".json") || name.ends_with(".jsonc");
     let yaml = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template");
-    if json && head.contains("deploymentParameters.json#") {
+    // `deploymentTemplate.json#`, and the subscription, management-group and tenant scopes'
+    // `subscriptionDeploymentTemplate.json#` and the like.
+    let schema = head.to_ascii_lowercase();
+    if json && schema.contains("deploymentparameters.json#") {
         return Some(Dialect::ArmParameters);
     }
-    if json && head.contains("deploymentTemplate.json#") {
+    if json && is_arm_template(&schema) {
         return Some(Dialect::Arm);
     }
     if json && name.ends_with(".parameters.json") && head.contains("\"parameters\"") {
@@ -112,6 +115,10 @@ pub fn dialect(path: &str, head: &str) -> Option<Dialect> {
         return Some(Dialect::CloudFormation);
     }
     None
+}
+
+fn is_arm_template(lowercase_text: &str) -> bool {
+    lowercase_text.contains("deploymenttemplate.json#")
 }
 
 /// What the file says about the place of one value.
@@ -248,7 +255,7 @@ pub fn locate(
                     let Some(template) = read(&dir.join(name)) else {
                         continue;
                     };
-                    if !template.contains("deploymentTemplate.json#") {
+                    if !is_arm_template(&template.to_ascii_lowercase()) {
                         continue;
                     }
                     site.fill_from_arm_use(&template, &v, Some(name));
@@ -687,6 +694,8 @@ mod tests {
         assert_eq!(dialect("main.bicepparam", ""), Some(Dialect::BicepParams));
         let arm = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"}"#;
         assert_eq!(dialect("azuredeploy.json", arm), Some(Dialect::Arm));
+        let sub = r#"{"$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"}"#;
+        assert_eq!(dialect("main.json", sub), Some(Dialect::Arm));
         assert_eq!(
             dialect("x.parameters.json", r#"{"parameters": {}}"#),
             Some(Dialect::ArmParameters)
