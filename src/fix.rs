@@ -706,12 +706,7 @@ fn enclosing_app(text: &str, at: usize, iac: Iac) -> Option<AppResource> {
     let mut identity_body = Some(body.clone());
     let settings = match iac {
         Iac::Terraform => {
-            let is_app = lower.starts_with("azurerm_")
-                && (lower.contains("web_app")
-                    || lower.contains("function_app")
-                    || lower.contains("app_service"))
-                && !lower.contains("plan");
-            if !is_app {
+            if !lower.starts_with("azurerm_") || !crate::remediation::iac::is_app_service(&lower) {
                 return None;
             }
             &*TF_SETTINGS

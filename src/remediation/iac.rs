@@ -117,6 +117,16 @@ pub fn dialect(path: &str, head: &str) -> Option<Dialect> {
     None
 }
 
+/// Web and function apps (not their plans), whose app settings App Service resolves Key Vault references
+/// in with the app's identity.
+pub fn is_app_service(resource_type: &str) -> bool {
+    let t = resource_type.to_ascii_lowercase();
+    (t.starts_with("azurerm_")
+        && (t.contains("web_app") || t.contains("function_app") || t.contains("app_service"))
+        && !t.contains("plan"))
+        || t.starts_with("microsoft.web/sites")
+}
+
 fn is_arm_template(lowercase_text: &str) -> bool {
     lowercase_text.contains("deploymenttemplate.json#")
 }
@@ -255,7 +265,9 @@ pub fn locate(
                     let Some(template) = read(&dir.join(name)) else {
                         continue;
                     };
-                    if !is_arm_template(&template.to_ascii_lowercase()) {
+                    // The schema is named in the first lines; a compiled template can be megabytes.
+                    let head = &template[..crate::source::floor_char_boundary(&template, 4096)];
+                    if !is_arm_template(&head.to_ascii_lowercase()) {
                         continue;
                     }
                     site.fill_from_arm_use(&template, &v, Some(name));

@@ -171,6 +171,20 @@ fn where_it_is(site: &Site) -> String {
     }
 }
 
+/// An entry's grants: the one written in the file's language, then those made outside ARM.
+fn entry_grants(entry: &Iac, dialect: Dialect, names: &BTreeMap<String, String>) -> Vec<Command> {
+    let written = if dialect.is_terraform() {
+        entry.grant_terraform.as_deref()
+    } else {
+        entry.grant_bicep.as_deref()
+    };
+    written
+        .map(|g| code(dialect, g, g, names))
+        .into_iter()
+        .chain(entry.grant.iter().map(|c| super::fill_command(c, names)))
+        .collect()
+}
+
 /// Case 1: the resource can work without the password or key.
 fn passwordless_resource(
     out: &mut Rendered,
@@ -191,16 +205,7 @@ fn passwordless_resource(
         title: format!("Turn the password off on {}", where_it_is(site)),
         commands: vec![change],
     });
-    let mut grant = Vec::new();
-    let iac_grant = if site.dialect.is_terraform() {
-        entry.grant_terraform.as_deref()
-    } else {
-        entry.grant_bicep.as_deref()
-    };
-    if let Some(g) = iac_grant {
-        grant.push(code(site.dialect, g, g, names));
-    }
-    grant.extend(entry.grant.iter().map(|c| super::fill_command(c, names)));
+    let grant = entry_grants(entry, site.dialect, names);
     if !grant.is_empty() {
         out.steps.push(Step {
             title: "Grant access to identities instead".to_string(),
@@ -265,15 +270,7 @@ fn identity_for_target(
         );
         grant.push(code(site.dialect, &tf, &bicep, &names));
     }
-    let iac_grant = if site.dialect.is_terraform() {
-        entry.grant_terraform.as_deref()
-    } else {
-        entry.grant_bicep.as_deref()
-    };
-    if let Some(g) = iac_grant {
-        grant.push(code(site.dialect, g, g, &names));
-    }
-    grant.extend(entry.grant.iter().map(|c| super::fill_command(c, &names)));
+    grant.extend(entry_grants(entry, site.dialect, &names));
     if !grant.is_empty() {
         out.steps.push(Step {
             title: match &role {
@@ -338,7 +335,10 @@ fn secret_must_exist(
         text: fill(t, names),
     };
     out.secret_stays = true;
-    let app_setting = site.resource_type.as_deref().is_some_and(is_app_service);
+    let app_setting = site
+        .resource_type
+        .as_deref()
+        .is_some_and(super::iac::is_app_service);
     let (summary, steps): (&str, Vec<Step>) = match site.dialect {
         Dialect::Terraform | Dialect::TerraformVars if app_setting => (
             "Store the value in Key Vault with azurerm_key_vault_secret and set {setting} to a Key Vault reference, which App Service resolves with {resource}'s managed identity; no literal in the configuration.",
@@ -459,13 +459,6 @@ fn secret_must_exist(
             "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html".to_string(),
         ],
     };
-}
-
-/// Web and function apps resolve Key Vault references in their app settings.
-fn is_app_service(resource_type: &str) -> bool {
-    let t = resource_type.to_ascii_lowercase();
-    (t.starts_with("azurerm_") && (t.contains("web_app") || t.contains("function_app")))
-        || t.starts_with("microsoft.web/sites")
 }
 
 const TF_RANDOM_SECRET: &str = "resource \"random_password\" \"{ident}\" {{\n  length  = 32\n  special = true\n}\n\nresource \"azurerm_key_vault_secret\" \"{ident}\" {{\n  name         = \"{secret_name}\"\n  value        = random_password.{ident}.result\n  key_vault_id = azurerm_key_vault.{vault}.id\n}\n\n# where the literal was:\n{setting} = random_password.{ident}.result";
