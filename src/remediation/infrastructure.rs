@@ -112,7 +112,7 @@ fn names_for(f: &Finding, site: &Site, p: &Placeholders) -> BTreeMap<String, Str
 }
 
 /// A Terraform or Bicep identifier: letters, digits and `_`, starting with a letter, lower-case.
-fn identifier(s: &str) -> String {
+pub fn identifier(s: &str) -> String {
     let mut out: String = s
         .chars()
         .map(|c| {

@@ -555,3 +555,41 @@ fn a_dry_run_over_two_repositories_masks_each_file_with_its_own_findings() {
         }
     }
 }
+
+/// A password literal of a Terraform resource becomes a `random_password` added above the resource; a
+/// variable's default (which cannot reference a resource) and an app setting (another service's
+/// password) stay. Only with `--force`, because the deployed resource changes password.
+#[test]
+fn terraform_resource_password_becomes_a_random_password_with_force() {
+    let (t, out) = check_case("iac-terraform", &["--force"]);
+    assert!(
+        out.contains("admin_password of azurerm_linux_virtual_machine.build → random_password.build_admin_password.result"),
+        "{out}"
+    );
+    let (_, stdout, _) = run(t.keyless().args(["scan", "main.tf", "--format", "json"]));
+    let report = json(&stdout);
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3, 21], "{stdout}");
+    let (_, out) = check_case("iac-needs-force", &[]);
+    assert!(out.contains("0 findings"), "{out}");
+}
+
+/// A `@secure()` Bicep parameter loses its default; a parameter that is not `@secure()` keeps it, and
+/// the reason says so.
+#[test]
+fn bicep_secure_parameter_loses_its_default_with_force() {
+    let (_, out) = check_case("iac-bicep", &["--force"]);
+    assert!(
+        out.contains("@secure() param adminPassword: default value removed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("dbPassword is not @secure(): add @secure() first"),
+        "{out}"
+    );
+}

@@ -12,11 +12,15 @@
 //! - ADO.NET connection strings to Azure SQL → `Authentication=Active Directory Managed Identity`;
 //! - Azure Functions connection settings → `AzureWebJobsStorage__accountName`,
 //!   `<CONN>__fullyQualifiedNamespace` (Service Bus, Event Hubs), `<CONN>__accountEndpoint` (Cosmos DB);
+//! - infrastructure code (`iac.rs`, with `--force` only): a Bicep `@secure()` parameter's default value is
+//!   removed, and a Terraform resource's password literal becomes a `random_password` reference;
 //! - with `--key-vault NAME`, a secret that no managed identity can replace, held in an App Service or
 //!   Functions app setting declared in Terraform or Bicep →
 //!   `@Microsoft.KeyVault(VaultName=NAME;SecretName=<setting>)`, which the platform resolves with the app's
 //!   identity. Settings read by the application itself (appsettings.json, .env) are not rewritten: nothing
 //!   would resolve the reference there.
+
+mod iac;
 
 use crate::finding::{Finding, LineIndex};
 use crate::remediation::iac::{block_end, Syntax};
@@ -75,6 +79,7 @@ impl Rewrite {
 pub fn can_rewrite(f: &Finding, opts: &Placeholders) -> bool {
     f.rule_id == "azure-sql.connection-string-password"
         || Extension::of(&f.rule_id).is_some()
+        || iac::can_rewrite(f)
         || (opts.key_vault.is_some() && f.remediation.secret_stays)
 }
 
@@ -116,6 +121,7 @@ pub fn plan(
             id => Extension::of(id)
                 .and_then(|ext| functions_connection(text, &lines, start, f, fs_path, root, ext)),
         };
+        let rewrite = rewrite.or_else(|| iac::plan(text, &lines, start, f));
         let rewrite = match (rewrite, &opts.key_vault) {
             (None, Some(vault)) if f.remediation.secret_stays => {
                 key_vault_reference(text, &lines, start, f, fs_path, vault)
