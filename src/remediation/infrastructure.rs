@@ -231,7 +231,13 @@ fn identity_for_target(
     site: &Site,
     names: &BTreeMap<String, String>,
 ) {
-    let entry = &own.iac[0];
+    // Entries about the service's own resources; a provider entry (a client secret's) says how Terraform
+    // signs in, which is not this key's business.
+    let entries: Vec<&Iac> = own
+        .iac
+        .iter()
+        .filter(|e| !e.resources.iter().any(|r| r.starts_with("provider.")))
+        .collect();
     let mut names = names.clone();
     // The resource in the file is the compute that uses the key; the service's own resource (whose keys
     // are turned off) is defined elsewhere, so its snippets name a placeholder.
@@ -244,11 +250,24 @@ fn identity_for_target(
         .map_or_else(|| "the app".to_string(), |_| label(site));
     names.insert("compute".to_string(), compute.clone());
     let role = own.role.clone();
+    let mut what = vec![format!("give {compute_label} a managed identity")];
+    match &role {
+        Some(r) => what.push(format!("grant it {r} on the service")),
+        None if !entries.is_empty() => what.push("grant it data-plane access".to_string()),
+        None => {}
+    }
+    what.push(format!(
+        "set {} to the identity-based form",
+        names.get("setting").map_or("the setting", String::as_str)
+    ));
+    if !entries.is_empty() {
+        what.push("turn key access off on the service's own resource".to_string());
+    }
+    let (last, rest) = what.split_last().expect("at least two parts");
     out.summary = format!(
-        "In the {} code, give {compute_label} a managed identity, grant it {} on the service, set {} to the identity-based form, and turn key access off on the service's own resource.",
+        "In the {} code, {}, and {last}.",
         site.dialect.as_str(),
-        role.as_deref().unwrap_or("data-plane access"),
-        names.get("setting").map_or("the setting", String::as_str),
+        rest.join(", ")
     );
     out.steps.push(Step {
         title: format!("Give {compute_label} a managed identity"),
@@ -270,7 +289,9 @@ fn identity_for_target(
         );
         grant.push(code(site.dialect, &tf, &bicep, &names));
     }
-    grant.extend(entry_grants(entry, site.dialect, &names));
+    if let Some(first) = entries.first() {
+        grant.extend(entry_grants(first, site.dialect, &names));
+    }
     if !grant.is_empty() {
         out.steps.push(Step {
             title: match &role {
@@ -294,13 +315,27 @@ fn identity_for_target(
             }],
         });
     }
-    out.steps.push(Step {
-        title: format!(
+    // The key does not say which of the pack's resource kinds issued it (a Service Bus and an Event Hubs
+    // connection string look alike), so each kind's switch is shown.
+    let title = match entries.as_slice() {
+        [only] => format!(
             "Turn key access off on the service: {}",
-            fill(&entry.summary, &names)
+            fill(&only.summary, &names)
         ),
-        commands: vec![code(site.dialect, &entry.terraform, &entry.bicep, &names)],
-    });
+        _ => "Turn key access off on the service's own resource (whichever of these kinds it is)"
+            .to_string(),
+    };
+    let switches: Vec<Command> = entries
+        .iter()
+        .map(|e| code(site.dialect, &e.terraform, &e.bicep, &names))
+        .filter(|c| !c.text.is_empty())
+        .collect();
+    if !switches.is_empty() {
+        out.steps.push(Step {
+            title,
+            commands: switches,
+        });
+    }
     if !own.rotate.is_empty() {
         out.steps.push(Step {
             title: "Rotate the value that leaked".to_string(),
@@ -311,7 +346,10 @@ fn identity_for_target(
                 .collect(),
         });
     }
-    out.docs = entry.docs.clone();
+    out.docs = entries
+        .iter()
+        .flat_map(|e| e.docs.iter().cloned())
+        .collect();
     out.docs.extend(own.docs.iter().take(1).cloned());
 }
 
