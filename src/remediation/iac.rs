@@ -222,6 +222,22 @@ pub fn locate(
                 if let Some((kind, name)) = bicep_resource(text, at) {
                     site.resource_type = Some(kind);
                     site.resource = Some(name);
+                } else if let (Some((file, symbol)), Some(param)) =
+                    (bicep_module(text, at), &site.setting)
+                {
+                    // A module's parameter: followed into the module's file when it is a local one; a
+                    // registry module is known by its path (`br/public:avm/res/sql/server:0.1.0`).
+                    let param = param.clone();
+                    if file.contains(':') {
+                        site.resource_type = Some(file);
+                        site.resource = Some(symbol);
+                    } else if let Some(module) = read(&dir.join(&file)) {
+                        site.fill_from_use(&module, None, &param, dir, &[], read, ".bicep");
+                        if site.resource_type.is_some() {
+                            site.variable = Some(param);
+                            site.defined_in = Some(file);
+                        }
+                    }
                 }
             }
         }
@@ -456,6 +472,36 @@ fn bicep_resource(text: &str, at: usize) -> Option<(String, String)> {
         let whole = c.get(0)?;
         let end = block_end(text, whole.end() - 1, Syntax::Bicep)?;
         (end > at && c[2].contains('/')).then(|| (c[2].to_string(), c[1].to_string()))
+    })
+}
+
+/// The Bicep `module` whose body holds `at`, as (its path or registry reference, its symbol).
+fn bicep_module(text: &str, at: usize) -> Option<(String, String)> {
+    static OPENER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m)^[ \t]*module[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]+'([^']+)'[^{\n]*\{"#)
+            .unwrap()
+    });
+    let c = OPENER.captures_iter(&text[..at]).last()?;
+    let whole = c.get(0)?;
+    let end = block_end(text, whole.end() - 1, Syntax::Bicep)?;
+    (end > at).then(|| (c[2].to_string(), c[1].to_string()))
+}
+
+/// The ARM type an Azure Verified Modules registry reference deploys, matched against `known` types:
+/// `br/public:avm/res/compute/virtual-machine:0.22.0` is `Microsoft.Compute/virtualMachines` (the
+/// module path is the type in kebab case, singular).
+pub fn avm_type<'k>(reference: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    let path = reference.split_once("avm/res/")?.1.split(':').next()?;
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let wanted = squash(path);
+    known.into_iter().find(|t| {
+        let t = squash(t.strip_prefix("microsoft.").unwrap_or(t));
+        t == wanted || t.strip_suffix('s') == Some(wanted.as_str())
     })
 }
 
@@ -778,6 +824,46 @@ mod tests {
         let s = site(Dialect::BicepParams, params, 3, &[("main.bicep", bicep)]);
         assert_eq!(s.resource_type.as_deref(), Some("Microsoft.Sql/servers"));
         assert_eq!(s.defined_in.as_deref(), Some("./main.bicep"));
+    }
+
+    #[test]
+    fn a_bicep_module_parameter_is_followed_into_a_local_module() {
+        let main = "module db './modules/sql.bicep' = {\n  name: 'db'\n  params: {\n    adminPassword: 'x'\n  }\n}\n\nmodule reg 'br/public:avm/res/sql/server:0.1.0' = {\n  params: {\n    password: 'x'\n  }\n}\n";
+        let module = "@secure()\nparam adminPassword string\n\nresource sql 'Microsoft.Sql/servers@2023-08-01' = {\n  properties: {\n    administratorLoginPassword: adminPassword\n  }\n}\n";
+        let s = site(Dialect::Bicep, main, 4, &[("modules/sql.bicep", module)]);
+        assert_eq!(s.resource_type.as_deref(), Some("Microsoft.Sql/servers"));
+        assert_eq!(s.setting.as_deref(), Some("administratorLoginPassword"));
+        assert_eq!(s.variable.as_deref(), Some("adminPassword"));
+        assert_eq!(s.defined_in.as_deref(), Some("./modules/sql.bicep"));
+        // A registry module is known by its reference, which names the type it deploys.
+        let s = site(Dialect::Bicep, main, 10, &[("modules/sql.bicep", module)]);
+        assert_eq!(
+            s.resource_type.as_deref(),
+            Some("br/public:avm/res/sql/server:0.1.0")
+        );
+        assert_eq!(s.setting.as_deref(), Some("password"));
+        let known = [
+            "microsoft.sql/servers",
+            "microsoft.compute/virtualmachines",
+            "microsoft.cache/redis",
+        ];
+        assert_eq!(
+            avm_type("br/public:avm/res/sql/server:0.1.0", known),
+            Some("microsoft.sql/servers")
+        );
+        assert_eq!(
+            avm_type("br/public:avm/res/compute/virtual-machine:0.22.0", known),
+            Some("microsoft.compute/virtualmachines")
+        );
+        assert_eq!(
+            avm_type("br/public:avm/res/cache/redis:0.3.0", known),
+            Some("microsoft.cache/redis")
+        );
+        assert_eq!(
+            avm_type("br/public:avm/res/network/virtual-network:0.1.0", known),
+            None
+        );
+        assert_eq!(avm_type("./modules/sql.bicep", known), None);
     }
 
     #[test]

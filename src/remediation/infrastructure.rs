@@ -34,10 +34,15 @@ pub fn render(
     p: &Placeholders,
 ) -> Rendered {
     let names = names_for(f, site, p);
-    let resource_entry = site
-        .resource_type
-        .as_deref()
-        .and_then(|t| rules.iac_for(t, site.setting.as_deref()));
+    // A registry module (`br/public:avm/res/sql/server:0.1.0`) deploys the type its path names.
+    let resource_type = site.resource_type.as_deref().map(|t| {
+        if t.contains("avm/res/") {
+            super::iac::avm_type(t, rules.iac_resource_types()).unwrap_or(t)
+        } else {
+            t
+        }
+    });
+    let resource_entry = resource_type.and_then(|t| rules.iac_for(t, site.setting.as_deref()));
     let mut out = Rendered {
         kind: RemediationKind::Infrastructure,
         target: Some(target),

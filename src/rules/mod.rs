@@ -142,6 +142,14 @@ impl RuleSet {
         })
     }
 
+    /// Every resource type an infrastructure entry names (lower-case).
+    pub fn iac_resource_types(&self) -> impl Iterator<Item = &str> {
+        self.packs
+            .iter()
+            .flat_map(|p| p.remediation.iac.iter())
+            .flat_map(|i| i.resources.iter().map(String::as_str))
+    }
+
     /// The remediation that applies to `rule`: its pack's, or the one it borrows.
     pub fn remediation_of(&self, rule: &Rule) -> &Remediation {
         static KEY_VAULT: std::sync::OnceLock<Remediation> = std::sync::OnceLock::new();
