@@ -94,6 +94,7 @@ fn names_for(f: &Finding, site: &Site, p: &Placeholders) -> BTreeMap<String, Str
     let setting = site
         .setting
         .clone()
+        .or_else(|| f.captures.get("setting").cloned())
         .or_else(|| f.captures.get("key_name").cloned())
         .or_else(|| site.variable.clone());
     if let Some(s) = &setting {
@@ -416,6 +417,22 @@ fn secret_must_exist(
                 Step {
                     title: "Or read a value someone else manages".to_string(),
                     commands: vec![tf(TF_DATA_SECRET)],
+                },
+            ],
+        ),
+        Dialect::Bicep | Dialect::Arm if app_setting && site.variable.is_none() => (
+            "Store the value in Key Vault and set {setting} to a Key Vault reference, which App Service resolves with {resource}'s managed identity; no literal in the template.",
+            vec![
+                Step {
+                    title: "Keep the value in Key Vault".to_string(),
+                    commands: vec![Command {
+                        shell: Shell::Bash,
+                        text: fill("az keyvault secret set --vault-name {vault} -n {secret_name} --value \"<new-value>\"", names),
+                    }],
+                },
+                Step {
+                    title: "Reference it from the app setting (the app needs an identity with Key Vault Secrets User)".to_string(),
+                    commands: vec![bicep("{{ name: '{setting}', value: '@Microsoft.KeyVault(VaultName={vault};SecretName={secret_name})' }\n\n// on the site:\nidentity: {{ type: 'SystemAssigned' }")],
                 },
             ],
         ),
