@@ -22,17 +22,38 @@ pub struct RawMatch {
 }
 
 /// Turns hits into merged `(rule, region)` pairs. `hits` must be sorted by (rule, start).
-pub fn regions(text: &str, rules: &[Rule], hits: &[Hit], out: &mut Vec<(usize, Range<usize>)>) {
+///
+/// A keyword on every line gives thousands of hits per file, so the line boundaries are looked for only
+/// when they can change the region: a hit whose window starts inside the current region merges without
+/// snapping its start, and its end is snapped only when it reaches past every earlier hit's (snapping is
+/// monotonic, so a smaller end cannot widen the region).
+pub fn regions(
+    text: &str,
+    window: impl Fn(usize) -> usize,
+    hits: &[Hit],
+    out: &mut Vec<(usize, Range<usize>)>,
+) {
+    let mut widest_end = 0;
     for hit in hits {
-        let w = rules[hit.rule].window;
-        let start = snap_start(text, hit.start.saturating_sub(w));
-        let end = snap_end(text, (hit.end + w).min(text.len()));
-        match out.last_mut() {
-            Some((rule, region)) if *rule == hit.rule && start <= region.end => {
-                region.end = region.end.max(end);
+        let w = window(hit.rule);
+        let raw_start = hit.start.saturating_sub(w);
+        let raw_end = (hit.end + w).min(text.len());
+        if let Some((rule, region)) = out.last_mut() {
+            if *rule == hit.rule
+                && (raw_start <= region.end || snap_start(text, raw_start) <= region.end)
+            {
+                if raw_end > widest_end {
+                    region.end = region.end.max(snap_end(text, raw_end));
+                    widest_end = raw_end;
+                }
+                continue;
             }
-            _ => out.push((hit.rule, start..end)),
         }
+        out.push((
+            hit.rule,
+            snap_start(text, raw_start)..snap_end(text, raw_end),
+        ));
+        widest_end = raw_end;
     }
 }
 
@@ -97,5 +118,71 @@ fn snap_end(text: &str, at: usize) -> usize {
         Some(i) => at + i,
         None if ceil == bytes.len() => bytes.len(),
         None => crate::source::ceil_char_boundary(text, at),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The regions as first written: every hit's window snapped to lines, then merged.
+    fn reference(text: &str, w: usize, hits: &[Hit]) -> Vec<(usize, Range<usize>)> {
+        let mut out: Vec<(usize, Range<usize>)> = Vec::new();
+        for hit in hits {
+            let start = snap_start(text, hit.start.saturating_sub(w));
+            let end = snap_end(text, (hit.end + w).min(text.len()));
+            match out.last_mut() {
+                Some((rule, region)) if *rule == hit.rule && start <= region.end => {
+                    region.end = region.end.max(end);
+                }
+                _ => out.push((hit.rule, start..end)),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn skipping_the_snaps_gives_the_same_regions() {
+        // Short lines, a long line without breaks (char-boundary snaps), multi-byte text, hits of
+        // different lengths and two rules.
+        let long = "é".repeat(1500);
+        let text = format!(
+            "a=1\nsecret=xyz\n{long}\nsecret: token token\n\n{}\nend",
+            "k".repeat(3000)
+        );
+        let positions: Vec<usize> = text
+            .match_indices("secret")
+            .map(|(i, _)| i)
+            .chain(text.match_indices("token").map(|(i, _)| i))
+            .chain([20, 1600, 3100, 4500, 6000])
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for w in [0, 3, 64, 256, 2048] {
+            for rule_count in [1, 2] {
+                let mut hits: Vec<Hit> = positions
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &start)| {
+                        let mut end = (start + 1 + n % 7).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        Hit {
+                            rule: n % rule_count,
+                            start,
+                            end,
+                        }
+                    })
+                    .collect();
+                hits.sort_by_key(|h| (h.rule, h.start));
+                let mut got = Vec::new();
+                regions(&text, |_| w, &hits, &mut got);
+                assert_eq!(
+                    got,
+                    reference(&text, w, &hits),
+                    "window {w}, {rule_count} rules"
+                );
+            }
+        }
     }
 }

@@ -97,7 +97,7 @@ impl Scanner<'_> {
         let rules = &self.detector.rules.rules;
         self.hits.sort_unstable();
         self.regions.clear();
-        matcher::regions(text, rules, &self.hits, &mut self.regions);
+        matcher::regions(text, |r| rules[r].window, &self.hits, &mut self.regions);
         self.raw.clear();
         for (rule, region) in self.regions.drain(..) {
             matcher::matches(text, rule, &rules[rule], region, &mut self.raw);

@@ -15,6 +15,7 @@ pub enum Rejection {
     Placeholder,
     PublicDevelopmentValue,
     TooShort,
+    TooLong,
     LowEntropy,
     Allowed,
     ChecksumMismatch,
@@ -86,6 +87,11 @@ pub fn validate_ignoring_placeholders(rule: &Rule, secret: &str) -> Result<(), R
     if let Some(min) = rule.min_length {
         if secret.chars().count() < min {
             return Err(Rejection::TooShort);
+        }
+    }
+    if let Some(max) = rule.max_length {
+        if secret.chars().count() > max {
+            return Err(Rejection::TooLong);
         }
     }
     if let Some(min) = rule.min_entropy {
@@ -494,6 +500,29 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_longer_than_max_length_do_not_count() {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let rule = rules
+            .rules
+            .iter()
+            .find(|r| r.id == "generic-secrets.config-value")
+            .unwrap();
+        assert_eq!(rule.max_length, Some(2000));
+        let alphabet = b"Kx7Lp2Qz9Vm4Rt8Wb3Nc6Yd1Hf5Js0";
+        let long: String = (0..2001)
+            .map(|i| char::from(alphabet[i % alphabet.len()]))
+            .collect();
+        assert_eq!(
+            validate_ignoring_placeholders(rule, &long),
+            Err(Rejection::TooLong)
+        );
+        assert_ne!(
+            validate_ignoring_placeholders(rule, &long[..2000]),
+            Err(Rejection::TooLong)
+        );
+    }
 
     #[test]
     fn placeholders_and_references_are_not_secrets() {

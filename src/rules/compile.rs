@@ -202,6 +202,7 @@ pub struct Rule {
     pub priority: i32,
     pub min_entropy: Option<f64>,
     pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
     pub paths: Option<GlobSet>,
     /// Allow patterns as written; compiled on first use (see [`Rule::allow`]).
     pub allow_sources: Vec<String>,
@@ -549,6 +550,7 @@ fn compile_rule(
         priority: r.priority,
         min_entropy: r.min_entropy,
         min_length: r.min_length,
+        max_length: r.max_length,
         paths,
         allow_sources: r.allow.clone(),
         allow: OnceLock::new(),

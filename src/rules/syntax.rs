@@ -138,6 +138,11 @@ pub struct RuleSyntax {
     pub min_entropy: Option<f64>,
     #[serde(default)]
     pub min_length: Option<usize>,
+    /// The longest secret that counts. Bounding the length here rather than with a counted repetition
+    /// (`{15,1999}`) keeps the regex small: each counted copy of a character class is another automaton
+    /// state, and a regex too big for the lazy DFA falls back to a slow engine.
+    #[serde(default)]
+    pub max_length: Option<usize>,
     /// Globs on the reported path; when present the rule only runs on matching files.
     #[serde(default)]
     pub paths: Vec<String>,
