@@ -568,9 +568,63 @@ fn compile_rule(
 }
 
 /// Rules are compiled in CRLF mode, so `^` and `$` treat a lone CR as a line end, as the line index and
-/// the windows do: a file saved with old Mac line endings still matches line-anchored rules.
+/// the windows do: a file saved with old Mac line endings still matches line-anchored rules. Word
+/// characters, digits and word boundaries are ASCII (see [`ascii_classes`]).
 fn crlf_mode(source: &str) -> String {
-    format!("(?R){source}")
+    format!("(?R){}", ascii_classes(source))
+}
+
+/// Makes `\w`, `\d` and `\b` ASCII, as the setting names and keys they describe are. Unicode `\w` is
+/// hundreds of ranges, so `[\w.\-]{0,40}` alone compiles to megabytes; and the lazy DFA cannot decide a
+/// Unicode word boundary next to a non-ASCII byte, so one accented letter in a window sent the whole
+/// search to the slow PikeVM. Inside a class `\w` becomes `0-9A-Za-z_`; outside, `[0-9A-Za-z_]`; `\b`
+/// becomes `(?-u:\b)`. Everything else, escapes included, is copied.
+fn ascii_classes(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + 32);
+    let mut depth = 0usize;
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let inside = depth > 0;
+                match (e, inside) {
+                    ('w', true) => out.push_str("0-9A-Za-z_"),
+                    ('d', true) => out.push_str("0-9"),
+                    ('w', false) => out.push_str("[0-9A-Za-z_]"),
+                    ('W', false) => out.push_str("[^0-9A-Za-z_]"),
+                    ('d', false) => out.push_str("[0-9]"),
+                    ('D', false) => out.push_str("[^0-9]"),
+                    ('b', false) => out.push_str("(?-u:\\b)"),
+                    ('B', false) => out.push_str("(?-u:\\B)"),
+                    _ => {
+                        out.push(c);
+                        out.push(e);
+                    }
+                }
+            }
+            '[' => {
+                out.push(c);
+                depth += 1;
+                // A `]` right after `[` or `[^` is a literal, not the end of the class.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap_or('^'));
+                }
+                if depth == 1 && chars.peek() == Some(&']') {
+                    out.push(chars.next().unwrap_or(']'));
+                }
+            }
+            ']' if depth > 0 => {
+                out.push(c);
+                depth -= 1;
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Parses the regex to its syntax tree, without translating it or building automata (Unicode case folding
@@ -655,6 +709,24 @@ fn rule_id_before(text: &str, offset: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_classes_digits_and_boundaries_become_ascii() {
+        assert_eq!(ascii_classes(r"\bkey\w*"), r"(?-u:\b)key[0-9A-Za-z_]*");
+        assert_eq!(ascii_classes(r"[\w.\-]{0,40}"), r"[0-9A-Za-z_.\-]{0,40}");
+        assert_eq!(ascii_classes(r"[^\d\s]\d+\D"), r"[^0-9\s][0-9]+[^0-9]");
+        // Escaped backslashes, literal brackets and other escapes are copied.
+        assert_eq!(ascii_classes(r"\\w\[\w\]"), r"\\w\[[0-9A-Za-z_]\]");
+        assert_eq!(
+            ascii_classes(r"[]\w][^]x]\s\p{L}"),
+            r"[]0-9A-Za-z_][^]x]\s\p{L}"
+        );
+        // Every built-in rule still compiles, and a non-ASCII letter is no longer a word character.
+        let re = Regex::new(&crlf_mode(r"\bkey\b")).unwrap();
+        assert!(re.is_match("é key é"));
+        assert!(re.is_match("ékey"));
+        assert!(!re.is_match("akey"));
+    }
 
     fn pack(rule_body: &str) -> String {
         format!(
