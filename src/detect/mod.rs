@@ -54,6 +54,7 @@ impl Detector {
             hits: Vec::new(),
             regions: Vec::new(),
             raw: Vec::new(),
+            applies: Vec::new(),
         }
     }
 
@@ -68,6 +69,8 @@ pub struct Scanner<'d> {
     hits: Vec<Hit>,
     regions: Vec<(usize, Range<usize>)>,
     raw: Vec<RawMatch>,
+    /// Per rule, whether its path globs admit the file being scanned (None: not asked yet).
+    applies: Vec<Option<bool>>,
 }
 
 impl Scanner<'_> {
@@ -80,7 +83,12 @@ impl Scanner<'_> {
         if self.hits.is_empty() {
             return Vec::new();
         }
-        self.hits.retain(|h| rules[h.rule].applies_to(path));
+        // A rule's path globs are matched once per file, not once per keyword hit.
+        self.applies.clear();
+        self.applies.resize(rules.len(), None);
+        let applies = &mut self.applies;
+        self.hits
+            .retain(|h| *applies[h.rule].get_or_insert_with(|| rules[h.rule].applies_to(path)));
         self.run_hits(path, text)
     }
 
