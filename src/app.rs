@@ -499,7 +499,12 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
 
     let mut err = std::io::stderr().lock();
     for e in &outcome.errors {
-        let _ = writeln!(err, "keyless: {}: {}", e.path, e.message);
+        let _ = writeln!(
+            err,
+            "keyless: {}: {}",
+            crate::report::human::printable(&e.path),
+            e.message
+        );
     }
     for n in &notes {
         let _ = writeln!(err, "{n}");

@@ -41,7 +41,7 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
             if current.is_some() {
                 out.push('\n');
             }
-            let _ = writeln!(out, "{}", paint.wrap("1;4", &f.path));
+            let _ = writeln!(out, "{}", paint.wrap("1;4", &printable(&f.path)));
             current = Some(&f.path);
         }
         // Only a confidence below the rule's usual one is worth a word on the line.
@@ -59,9 +59,19 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
             f.title,
             paint.wrap("2", confidence)
         );
-        let _ = writeln!(out, "      {} {}", paint.wrap("2", "|"), f.snippet);
+        let _ = writeln!(
+            out,
+            "      {} {}",
+            paint.wrap("2", "|"),
+            printable(&f.snippet)
+        );
         if let Some(secret) = &f.secret {
-            let _ = writeln!(out, "      {} {secret}", paint.wrap("2", "secret:"));
+            let _ = writeln!(
+                out,
+                "      {} {}",
+                paint.wrap("2", "secret:"),
+                printable(secret)
+            );
         }
         let _ = writeln!(
             out,
@@ -71,7 +81,7 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
         );
         if let Some(r) = &f.remediation.replacement {
             // A multi-line replacement (a Terraform block) keeps its shape under the label.
-            let after = r.after.replace('\n', "\n             ");
+            let after = printable(&r.after).replace("\\n", "\n             ");
             let _ = writeln!(out, "      {} {after}", paint.wrap("32", "write:"));
         }
         // The first command to run, from the first step that has one (a rotate step of a third-party
@@ -175,5 +185,42 @@ fn human_bytes(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// Text from scanned files (paths, lines, values) as it may be shown on a terminal: control characters
+/// are written as escapes (`\u{1b}`), so a file named `evil\x1b[31m.env` or a line holding escape
+/// sequences cannot recolour, rewrite or retitle the terminal. Tabs stay; a newline becomes `\n`.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            printable("evil\u{1b}[31mname.env"),
+            "evil\\u{1b}[31mname.env"
+        );
+        assert_eq!(printable("a\tb"), "a\tb");
+        assert_eq!(printable("x\ny\r\u{7}"), "x\\ny\\r\\u{7}");
+        assert!(matches!(
+            printable("plain é"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

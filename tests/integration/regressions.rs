@@ -314,3 +314,19 @@ fn weak_passwords_with_punctuation_are_still_found() {
         .collect();
     assert_eq!(lines, [1, 2, 3], "{stdout}");
 }
+
+/// A file name or a line holding a terminal escape sequence is shown escaped in the text report, so a
+/// repository cannot recolour or rewrite the terminal of whoever scans it.
+#[test]
+fn escape_sequences_in_names_and_lines_do_not_reach_the_terminal() {
+    let t = TempTree::new();
+    t.write(
+        "evil\u{1b}[31mname.env",
+        "DB_PASSWORD=Vq8wLzT3rPk2Nd6s\u{1b}]0;pwned\u{7}\n",
+    );
+    let (_, stdout, stderr) = run(t.keyless().args(["scan", "."]));
+    assert!(stdout.contains("evil\\u{1b}[31mname.env"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(!stdout.contains('\u{7}'), "{stdout:?}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
