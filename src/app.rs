@@ -68,6 +68,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
     let mut fixed = 0usize;
     let mut failed_io = false;
     for (fs_path, (path, findings)) in &by_file {
+        let shown = crate::report::human::printable(path);
         let Some((bytes, text, encoding)) = crate::fix::read_text(fs_path)
             .with_context(|| format!("reading {}", fs_path.display()))?
         else {
@@ -77,7 +78,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
         // without changing bytes keyless never meant to touch.
         if crate::source::encode(&text, encoding) != bytes {
             err.push_str(&format!(
-                "keyless: {path}: not valid UTF-8 or UTF-16 throughout; not rewritten\n"
+                "keyless: {shown}: not valid UTF-8 or UTF-16 throughout; not rewritten\n"
             ));
             continue;
         }
@@ -86,7 +87,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
         for r in &rewrites {
             if let Some(reason) = r.skip_reason(args.force) {
                 err.push_str(&format!(
-                    "keyless: {path}:{}: {}: not fixed: {reason}\n",
+                    "keyless: {shown}:{}: {}: not fixed: {reason}\n",
                     r.line, r.rule_id
                 ));
             }
@@ -100,7 +101,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             && serde_json::from_str::<serde_json::Value>(&new_text).is_err()
         {
             err.push_str(&format!(
-                "keyless: {path}: the rewrite would not parse as JSON; not rewritten\n"
+                "keyless: {shown}: the rewrite would not parse as JSON; not rewritten\n"
             ));
             continue;
         }
@@ -109,7 +110,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             let diff = similar::TextDiff::from_lines(&text, &new_text);
             let mut shown = diff
                 .unified_diff()
-                .header(&format!("a/{path}"), &format!("b/{path}"))
+                .header(&format!("a/{shown}"), &format!("b/{shown}"))
                 .to_string();
             // The removed lines hold the secrets: mask them as every report does.
             // Every secret of the file, suppressed ones included, may stand in a context line.
@@ -140,14 +141,14 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             std::fs::read(fs_path).with_context(|| format!("reading {}", fs_path.display()))?;
         if now != bytes {
             err.push_str(&format!(
-                "keyless: {path}: changed since it was scanned; not written\n"
+                "keyless: {shown}: changed since it was scanned; not written\n"
             ));
             failed_io = true;
             continue;
         }
         write_atomically(fs_path, &crate::source::encode(&new_text, encoding))?;
         out.push_str(&format!(
-            "fixed {path}: {applied} finding{}\n",
+            "fixed {shown}: {applied} finding{}\n",
             if applied == 1 { "" } else { "s" }
         ));
         for r in rewrites.iter().filter(|r| r.applies(args.force)) {
