@@ -52,6 +52,7 @@ impl Detector {
         Scanner {
             detector: self,
             hits: Vec::new(),
+            open: Vec::new(),
             regions: Vec::new(),
             raw: Vec::new(),
             applies: Vec::new(),
@@ -67,6 +68,8 @@ impl Detector {
 pub struct Scanner<'d> {
     detector: &'d Detector,
     hits: Vec<Hit>,
+    /// Per rule, the run of keyword hits being merged (see [`Prefilter::hits`]).
+    open: Vec<Option<Hit>>,
     regions: Vec<(usize, Range<usize>)>,
     raw: Vec<RawMatch>,
     /// Per rule, whether its path globs admit the file being scanned (None: not asked yet).
@@ -79,7 +82,9 @@ impl Scanner<'_> {
     pub fn scan(&mut self, path: &str, text: &str) -> Vec<Candidate> {
         let rules = &self.detector.rules.rules;
         self.hits.clear();
-        self.detector.prefilter.hits(text, &mut self.hits);
+        self.detector
+            .prefilter
+            .hits(text, |r| rules[r].window, &mut self.open, &mut self.hits);
         if self.hits.is_empty() {
             return Vec::new();
         }
@@ -95,8 +100,11 @@ impl Scanner<'_> {
     /// Like [`Scanner::scan`] restricted to one rule and ignoring its path globs: what `rules check` runs on
     /// a rule's examples, so an example also proves the rule's keywords reach its regex.
     pub fn scan_rule(&mut self, rule: usize, text: &str) -> Vec<Candidate> {
+        let rules = &self.detector.rules.rules;
         self.hits.clear();
-        self.detector.prefilter.hits(text, &mut self.hits);
+        self.detector
+            .prefilter
+            .hits(text, |r| rules[r].window, &mut self.open, &mut self.hits);
         self.hits.retain(|h| h.rule == rule);
         self.run_hits("", text)
     }

@@ -8,7 +8,8 @@ use crate::rules::Rule;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
-/// A keyword occurrence: rule `rule` may match somewhere around `start..end`.
+/// Keyword occurrences: rule `rule` may match somewhere around `start..end` (one occurrence, or a run of
+/// occurrences close enough that their windows touch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
     pub rule: usize,
@@ -54,8 +55,57 @@ impl Prefilter {
         }
     }
 
-    /// Appends every keyword hit in `text` to `out`, one entry per (rule, occurrence).
-    pub fn hits(&self, text: &str, out: &mut Vec<Hit>) {
+    /// Appends the keyword hits in `text` to `out`, one entry per (rule, run of nearby occurrences).
+    ///
+    /// Occurrences of one rule whose windows (`window(rule)` bytes either side) touch are merged into one
+    /// span as they are found: the matcher would merge them into one region anyway, and a keyword on every
+    /// few bytes of a minified file (a 50 MB JSON line with `"password"` in every object) would otherwise
+    /// cost one entry per occurrence and rule (a gigabyte of hits) and one line-boundary search per hit.
+    /// `open` is per-rule scratch space, reused across files.
+    pub fn hits(
+        &self,
+        text: &str,
+        window: impl Fn(usize) -> usize,
+        open: &mut Vec<Option<Hit>>,
+        out: &mut Vec<Hit>,
+    ) {
+        open.clear();
+        // The automaton reports overlapping matches in order of their end, so a new occurrence never ends
+        // before an open span starts: it either touches the span's window or lies wholly after it.
+        for m in self.automaton.find_overlapping_iter(text) {
+            for &rule in &self.rules_of_pattern[m.pattern().as_usize()] {
+                if open.len() <= rule {
+                    open.resize(rule + 1, None);
+                }
+                let w = window(rule);
+                match &mut open[rule] {
+                    Some(span) if m.start().saturating_sub(w) <= span.end + w => {
+                        span.start = span.start.min(m.start());
+                        span.end = span.end.max(m.end());
+                    }
+                    slot => {
+                        if let Some(done) = slot.replace(Hit {
+                            rule,
+                            start: m.start(),
+                            end: m.end(),
+                        }) {
+                            out.push(done);
+                        }
+                    }
+                }
+            }
+        }
+        out.extend(open.iter().flatten().copied());
+    }
+
+    pub fn keyword_count(&self) -> usize {
+        self.rules_of_pattern.len()
+    }
+
+    /// Every (rule, occurrence) unmerged: the reference the merged spans are tested against.
+    #[cfg(test)]
+    pub fn occurrences(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
         for m in self.automaton.find_overlapping_iter(text) {
             for &rule in &self.rules_of_pattern[m.pattern().as_usize()] {
                 out.push(Hit {
@@ -65,9 +115,50 @@ impl Prefilter {
                 });
             }
         }
+        out
     }
+}
 
-    pub fn keyword_count(&self) -> usize {
-        self.rules_of_pattern.len()
+#[cfg(test)]
+mod tests {
+    use crate::detect::matcher::regions;
+    use crate::rules::RuleSet;
+
+    /// Merging a rule's nearby occurrences while they are found gives the matcher exactly the regions it
+    /// makes from every occurrence, on dense, sparse, minified and multi-line text.
+    #[test]
+    fn merged_spans_give_the_same_regions_as_every_occurrence() {
+        let rules = RuleSet::builtin().unwrap();
+        let prefilter = super::Prefilter::new(&rules.rules);
+        let window = |r: usize| rules.rules[r].window;
+        let minified = format!(
+            "{{\"k\":[{}]}}",
+            (0..400)
+                .map(|i| format!("{{\"name\":\"n{i}\",\"password\":\"p{i}\",\"apikey\":\"\"}}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let texts = [
+            "password=password=password=x\n".repeat(200),
+            minified,
+            format!(
+                "a=1\nDB_PASSWORD=hunter2\n{}\nAccountKey=abc;SharedAccessKey=def\n{}token: x\n",
+                "x".repeat(5000),
+                "\n".repeat(300)
+            ),
+            "pwd passwd pass password secret token key apikey api_key ".repeat(100),
+        ];
+        for text in &texts {
+            let mut every = prefilter.occurrences(text);
+            every.sort_unstable();
+            let mut merged = Vec::new();
+            prefilter.hits(text, window, &mut Vec::new(), &mut merged);
+            merged.sort_unstable();
+            assert!(merged.len() < every.len(), "dense text merges");
+            let (mut want, mut got) = (Vec::new(), Vec::new());
+            regions(text, window, &every, &mut want);
+            regions(text, window, &merged, &mut got);
+            assert_eq!(got, want);
+        }
     }
 }
