@@ -43,11 +43,16 @@ impl Baseline {
     /// Parses a baseline's text; `name` is used in errors.
     pub fn parse(text: &str, name: &str) -> Result<Baseline> {
         let file: BaselineFile = serde_json::from_str(text).map_err(|e| {
+            // serde_json's Display repeats the position ("... at line 3 column 0"); it is already in the
+            // prefix, and column 0 (before the first character, at the end of the text) is shown as 1.
+            let message = e.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m);
             anyhow::anyhow!(
-                "{name}:{}:{}: invalid baseline: {}",
+                "{name}:{}:{}: invalid baseline: {message}",
                 e.line(),
-                e.column(),
-                e
+                e.column().max(1)
             )
         })?;
         if file.version != FORMAT_VERSION {

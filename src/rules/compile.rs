@@ -22,6 +22,8 @@ pub const DEFAULT_WINDOW: usize = 256;
 pub struct PackError {
     pub file: String,
     pub line: Option<usize>,
+    /// Known only for TOML syntax and type errors, which carry a byte span.
+    pub column: Option<usize>,
     pub rule: Option<String>,
     pub message: String,
 }
@@ -31,6 +33,9 @@ impl fmt::Display for PackError {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         if let Some(rule) = &self.rule {
             write!(f, ": rule {rule}")?;
@@ -282,6 +287,7 @@ pub fn compile_pack(
         PackError {
             file: file.to_string(),
             line: offset.map(|o| line_of(text, o)),
+            column: offset.map(|o| column_of(text, o)),
             rule: offset.and_then(|o| rule_id_before(text, o)),
             message: e.message().trim().to_string(),
         }
@@ -289,6 +295,7 @@ pub fn compile_pack(
     let pack_err = |line: Option<usize>, rule: Option<&str>, message: String| PackError {
         file: file.to_string(),
         line,
+        column: None,
         rule: rule.map(str::to_string),
         message,
     };
@@ -681,6 +688,13 @@ fn field_offset(table: &str, field: &str) -> Option<usize> {
         offset += line.len();
     }
     None
+}
+
+/// 1-based column in characters, as editors count them.
+fn column_of(text: &str, offset: usize) -> usize {
+    let offset = crate::source::floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset].chars().count() + 1
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

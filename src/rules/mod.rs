@@ -72,8 +72,14 @@ impl RuleSet {
                 other.file
             );
         }
-        for rule in &rules {
-            if let Some(other) = self.rules.iter().find(|r| r.id == rule.id) {
+        for (i, rule) in rules.iter().enumerate() {
+            // An id defined twice, in another pack or earlier in this one.
+            if let Some(other) = self
+                .rules
+                .iter()
+                .chain(&rules[..i])
+                .find(|r| r.id == rule.id)
+            {
                 bail!(
                     "{}:{}: rule {}: id already defined at {}:{}",
                     rule.file,
