@@ -634,3 +634,69 @@ impl Drop for Worker<'_> {
         shared.merge(local);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+    use std::sync::Arc;
+
+    /// A reader that hands out some bytes and then fails, as a file on a failing disk or a network
+    /// mount does.
+    struct Failing(usize);
+
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::other("device went away"));
+            }
+            let n = self.0.min(buf.len());
+            buf[..n].fill(b'a');
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+
+    /// A read that fails halfway, and a file that vanished between listing and opening, are recorded as
+    /// errors with their reason; the worker goes on and the next file's findings are kept.
+    #[test]
+    fn failed_reads_and_vanished_files_are_errors_and_the_scan_goes_on() {
+        let detector = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+        let key = FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED);
+        let settings = ScanSettings::default();
+        let mut scanner = FileScanner::new(&detector, &key, &settings);
+        match scanner.scan_reader("broken.env", &mut Failing(10_000)) {
+            FileResult::Error(message) => {
+                assert!(message.contains("device went away"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let present = dir.path().join("present.env");
+        std::fs::write(&present, "DB_PASSWORD=Vq8wLzT3rPk2Nd6s\n").unwrap();
+        let shared = Mutex::new(Collector::default());
+        {
+            let mut worker = Worker {
+                scanner: FileScanner::new(&detector, &key, &settings),
+                local: Collector::default(),
+                shared: &shared,
+            };
+            worker.visit(Visit::File {
+                fs_path: dir.path().join("vanished.env"),
+                display: "vanished.env".into(),
+            });
+            worker.visit(Visit::File {
+                fs_path: present,
+                display: "present.env".into(),
+            });
+        }
+        let collected = shared.into_inner().unwrap();
+        assert_eq!(collected.errors.len(), 1);
+        assert_eq!(collected.errors[0].path, "vanished.env");
+        assert!(collected.errors[0].message.starts_with("cannot open"));
+        assert_eq!(collected.stats.files_scanned, 1);
+        assert_eq!(collected.findings.len(), 1);
+        assert_eq!(collected.findings[0].path, "present.env");
+    }
+}

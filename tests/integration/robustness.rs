@@ -548,3 +548,37 @@ fn a_scan_needs_no_network_and_opens_no_socket() {
         "neither unshare -n nor strace could run"
     );
 }
+
+/// `keyless fix` keeps a rewritten file's permissions, and never writes through a symlink: a link to a
+/// fixable file outside the root leaves that file, and the link, as they were.
+#[cfg(unix)]
+#[test]
+fn fix_keeps_permissions_and_never_writes_through_a_symlink() {
+    use std::os::unix::fs::PermissionsExt;
+    let case = repo_root().join("fixtures/fix/sql-appsettings");
+    let outside = TempTree::new();
+    copy_dir(&case.join("before"), outside.path());
+    let t = TempTree::new();
+    copy_dir(&case.join("before"), &t.path().join("app"));
+    std::os::unix::fs::symlink(outside.path().join("Orders.Api"), t.path().join("linked")).unwrap();
+    let settings = t.path().join("app/Orders.Api/appsettings.json");
+    std::fs::set_permissions(&settings, std::fs::Permissions::from_mode(0o640)).unwrap();
+
+    let (code, stdout, stderr) = run(t.keyless().args(["fix", "."]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        std::fs::read(&settings).unwrap(),
+        std::fs::read(case.join("after/Orders.Api/appsettings.json")).unwrap()
+    );
+    let mode = std::fs::metadata(&settings).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    assert_eq!(
+        std::fs::read(outside.path().join("Orders.Api/appsettings.json")).unwrap(),
+        std::fs::read(case.join("before/Orders.Api/appsettings.json")).unwrap(),
+        "the file behind the link was rewritten"
+    );
+    assert!(std::fs::symlink_metadata(t.path().join("linked"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
