@@ -11,6 +11,7 @@ mod history;
 mod hooks;
 mod json_schema;
 mod packs;
+mod properties;
 mod regressions;
 mod remediation;
 mod reports;
