@@ -145,7 +145,7 @@ impl Config {
                     let line = text[section..]
                         .find(&format!("\"{id}\""))
                         .or_else(|| text[section..].find(id.as_str()))
-                        .map_or(0, |o| line_col(text, section + o).0);
+                        .map_or(0, |o| crate::source::line_col(text, section + o).0);
                     format!("{name}:{line}")
                 };
                 Ok(SeverityOverride {
@@ -327,17 +327,12 @@ impl ProjectSource {
 
     fn parse(&self) -> Result<ProjectFile> {
         toml::from_str(&self.text).map_err(|e| {
-            let (line, col) = e.span().map_or((0, 0), |s| line_col(&self.text, s.start));
+            let (line, col) = e
+                .span()
+                .map_or((0, 0), |s| crate::source::line_col(&self.text, s.start));
             anyhow::anyhow!("{}:{line}:{col}: {}", self.name, e.message().trim())
         })
     }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 fn parse_report(spec: &str) -> Result<(Format, PathBuf)> {

@@ -161,6 +161,15 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
 }
 
 /// The largest char boundary at or before `i` (`str::floor_char_boundary` is not stable yet).
+/// 1-based line and column (in characters, as editors count them) of a byte offset: where parse errors
+/// of packs, `.keyless.toml` files and baselines point.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
 pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;

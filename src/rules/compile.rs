@@ -287,7 +287,7 @@ pub fn compile_pack(
         PackError {
             file: file.to_string(),
             line: offset.map(|o| line_of(text, o)),
-            column: offset.map(|o| column_of(text, o)),
+            column: offset.map(|o| crate::source::line_col(text, o).1),
             rule: offset.and_then(|o| rule_id_before(text, o)),
             message: e.message().trim().to_string(),
         }
@@ -688,13 +688,6 @@ fn field_offset(table: &str, field: &str) -> Option<usize> {
         offset += line.len();
     }
     None
-}
-
-/// 1-based column in characters, as editors count them.
-fn column_of(text: &str, offset: usize) -> usize {
-    let offset = crate::source::floor_char_boundary(text, offset.min(text.len()));
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..offset].chars().count() + 1
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
