@@ -166,6 +166,68 @@ pub struct FileScanner<'a> {
     settings: &'a ScanSettings,
     buf: Vec<u8>,
     views: Vec<decode::View>,
+    chunking: Chunking,
+    /// Set while a chunk that starts inside the file is scanned (no JSON paths: the document's start is
+    /// not in view).
+    partial: bool,
+}
+
+/// How long files are cut: chunks of `chunk` bytes, each read with `overlap` bytes either side.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunking {
+    pub chunk: usize,
+    pub overlap: usize,
+}
+
+impl Default for Chunking {
+    /// The overlap covers the widest rule window (8 KiB), the line snapping (1 KiB) and the setting-name
+    /// search (4 KiB) many times over.
+    fn default() -> Chunking {
+        Chunking {
+            chunk: 16 << 20,
+            overlap: 256 << 10,
+        }
+    }
+}
+
+/// The largest position at or before `at` that is a character boundary and not between a CR and its LF.
+fn cut_point(buf: &[u8], at: usize) -> usize {
+    let mut i = at.min(buf.len());
+    while i > 0
+        && i < buf.len()
+        && (buf[i] & 0xC0 == 0x80 || (buf[i] == b'\n' && buf[i - 1] == b'\r'))
+    {
+        i -= 1;
+    }
+    i
+}
+
+/// How many line ends `bytes` holds (LF, CRLF and a lone CR, as [`LineIndex`] counts them; `bytes` never
+/// ends between a CR and its LF), and where the text after the last one starts.
+fn line_ends(bytes: &[u8]) -> (usize, Option<usize>) {
+    let (mut count, mut after) = (0, None);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                count += 1;
+                i += 1;
+                after = Some(i + 1);
+            }
+            b'\n' | b'\r' => {
+                count += 1;
+                after = Some(i + 1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (count, after)
+}
+
+/// Characters in UTF-8 bytes (every byte that does not continue a character).
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl<'a> FileScanner<'a> {
@@ -181,22 +243,50 @@ impl<'a> FileScanner<'a> {
             settings,
             buf: Vec::new(),
             views: Vec::new(),
+            chunking: Chunking::default(),
+            partial: false,
         }
     }
 
+    /// Cuts long files into these chunks instead of the default ones (tests use small chunks to cross
+    /// many boundaries).
+    pub fn with_chunking(mut self, chunking: Chunking) -> FileScanner<'a> {
+        self.chunking = chunking;
+        self
+    }
+
     /// Reads `reader` to the end (refusing more than the size limit) and scans what it held.
+    ///
+    /// A UTF-8 file longer than one chunk (16 MiB) is scanned in overlapping chunks, so memory stays
+    /// bounded whatever the file's size (a 1 GiB minified JSON line needs as much as an 18 MiB file): see
+    /// [`FileScanner::scan_chunks`]. Binary files are recognised from the first chunk; UTF-16 files,
+    /// rare at that size, are read whole.
     pub fn scan_reader(&mut self, display: &str, reader: &mut dyn Read) -> FileResult {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        let result = match reader
-            .take(self.settings.max_file_size + 1)
-            .read_to_end(&mut buf)
-        {
-            Ok(_) if buf.len() as u64 > self.settings.max_file_size => {
-                FileResult::Skipped(SkipReason::TooLarge)
-            }
-            Ok(_) => self.scan_bytes(display, &buf),
+        let limit = self.settings.max_file_size;
+        let first = (self.chunking.chunk + 2 * self.chunking.overlap) as u64;
+        let result = match reader.take(first.min(limit) + 1).read_to_end(&mut buf) {
             Err(e) => FileResult::Error(format!("cannot read: {e}")),
+            Ok(_) if buf.len() as u64 > limit => FileResult::Skipped(SkipReason::TooLarge),
+            Ok(_) if (buf.len() as u64) <= first => self.scan_bytes(display, &buf),
+            Ok(_) => match source::decode(&buf[..buf.len().min(8192)]) {
+                Decoded::Binary => FileResult::Skipped(SkipReason::Binary),
+                Decoded::Text(t)
+                    if t.encoding == source::Encoding::Utf8
+                        || t.encoding == source::Encoding::Utf8Bom =>
+                {
+                    self.scan_chunks(display, reader, &mut buf)
+                }
+                Decoded::Text(_) => match reader
+                    .take(limit + 1 - buf.len() as u64)
+                    .read_to_end(&mut buf)
+                {
+                    Err(e) => FileResult::Error(format!("cannot read: {e}")),
+                    Ok(_) if buf.len() as u64 > limit => FileResult::Skipped(SkipReason::TooLarge),
+                    Ok(_) => self.scan_bytes(display, &buf),
+                },
+            },
         };
         // Keep the allocation for the next file unless one huge file would pin it for the whole run.
         if buf.capacity() <= 4 << 20 {
@@ -205,11 +295,104 @@ impl<'a> FileScanner<'a> {
         result
     }
 
+    /// Scans a long UTF-8 file chunk by chunk. Each chunk is read with `overlap` bytes of the text before
+    /// and after it, so every rule's window (at most 8 KiB), the line snapping and the setting-name search
+    /// see what they would see in the whole file; a finding belongs to the chunk its secret starts in, and
+    /// its line, column and offsets are shifted to the file's. Chunks are cut at a character boundary and
+    /// never between the CR and LF of one line end. What a chunk cannot see: a JSON setting's path when the
+    /// chunk starts inside the document (the name before the value is used instead).
+    fn scan_chunks(
+        &mut self,
+        display: &str,
+        reader: &mut dyn Read,
+        buf: &mut Vec<u8>,
+    ) -> FileResult {
+        let (chunk, overlap) = (self.chunking.chunk, self.chunking.overlap);
+        let limit = self.settings.max_file_size;
+        let mut base = 0usize; // file offset of buf[0]
+        let mut lines_before = 0usize; // line ends before buf[0]
+        let mut column_before = 0usize; // characters between the last line end before buf[0] and buf[0]
+        let mut own_start = 0usize;
+        let mut eof = false;
+        let mut findings = Vec::new();
+        loop {
+            while !eof && buf.len() < own_start + chunk + overlap {
+                let want = (own_start + chunk + overlap - buf.len()) as u64;
+                match reader.take(want).read_to_end(buf) {
+                    Ok(0) => eof = true,
+                    Ok(_) => {}
+                    Err(e) => return FileResult::Error(format!("cannot read: {e}")),
+                }
+                if (base + buf.len()) as u64 > limit {
+                    return FileResult::Skipped(SkipReason::TooLarge);
+                }
+            }
+            let own_end = if eof {
+                buf.len()
+            } else {
+                cut_point(buf, own_start + chunk)
+            };
+            let text = if base == 0 {
+                match source::decode(buf) {
+                    Decoded::Text(t) => t,
+                    Decoded::Binary => return FileResult::Skipped(SkipReason::Binary),
+                }
+            } else {
+                source::decode_utf8(buf)
+            };
+            self.partial = base > 0;
+            let part = self.scan_text(display, &text);
+            self.partial = false;
+            drop(text);
+            for mut f in part {
+                if f.start_offset < own_start || f.start_offset >= own_end {
+                    continue;
+                }
+                if f.line == 1 {
+                    f.column += column_before;
+                }
+                if f.end_line == 1 {
+                    f.end_column += column_before;
+                }
+                f.line += lines_before;
+                f.end_line += lines_before;
+                f.start_offset += base;
+                f.end_offset += base;
+                findings.push(f);
+            }
+            if eof {
+                break;
+            }
+            let keep = cut_point(buf, own_end - overlap);
+            let (breaks, tail) = line_ends(&buf[..keep]);
+            lines_before += breaks;
+            column_before = match tail {
+                Some(after_last_break) => chars(&buf[after_last_break..keep]),
+                None => column_before + chars(&buf[..keep]),
+            };
+            buf.drain(..keep);
+            base += keep;
+            own_start = own_end - keep;
+        }
+        FileResult::Scanned {
+            bytes: (base + buf.len()) as u64,
+            findings,
+        }
+    }
+
     pub fn scan_bytes(&mut self, display: &str, bytes: &[u8]) -> FileResult {
         let text = match source::decode(bytes) {
             Decoded::Binary => return FileResult::Skipped(SkipReason::Binary),
             Decoded::Text(t) => t,
         };
+        FileResult::Scanned {
+            bytes: bytes.len() as u64,
+            findings: self.scan_text(display, &text),
+        }
+    }
+
+    /// The findings of decoded text (a whole file, or a chunk of a long one).
+    fn scan_text(&mut self, display: &str, text: &source::Text<'_>) -> Vec<Finding> {
         let mut candidates = self.scanner.scan(display, &text.text);
         self.views.clear();
         decode::views(&text.text, &mut self.views);
@@ -241,14 +424,10 @@ impl<'a> FileScanner<'a> {
                 candidates.push(c);
             }
         }
-        let findings = if candidates.is_empty() {
+        if candidates.is_empty() {
             Vec::new()
         } else {
-            self.locate(display, &text, candidates)
-        };
-        FileResult::Scanned {
-            bytes: bytes.len() as u64,
-            findings,
+            self.locate(display, text, candidates)
         }
     }
 
@@ -302,7 +481,7 @@ impl<'a> FileScanner<'a> {
         }
         // JSON settings are named by their path, found in one pass over the file for all findings.
         let json_paths: std::collections::HashMap<usize, Option<String>> =
-            if display.to_ascii_lowercase().ends_with(".json") {
+            if !self.partial && display.to_ascii_lowercase().ends_with(".json") {
                 let mut starts: Vec<usize> = candidates.iter().map(|c| c.secret.start).collect();
                 starts.sort_unstable();
                 starts.dedup();
@@ -698,5 +877,64 @@ mod tests {
         assert_eq!(collected.stats.files_scanned, 1);
         assert_eq!(collected.findings.len(), 1);
         assert_eq!(collected.findings[0].path, "present.env");
+    }
+
+    /// A long file scanned in chunks gives exactly the findings of the whole file: secrets on both sides
+    /// of every boundary, on a long line that crosses several chunks (columns after the cut), after
+    /// multi-byte characters and across CRLF, LF and lone-CR line ends.
+    #[test]
+    fn chunked_scans_find_what_whole_scans_find() {
+        let detector = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+        let key = FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED);
+        let settings = ScanSettings {
+            max_file_size: 1 << 30,
+            ..ScanSettings::default()
+        };
+        let mut text = String::new();
+        for i in 0..3000 {
+            let end = ["\n", "\r\n", "\r"][i % 3];
+            match i % 7 {
+                0 => text.push_str(&format!("DB_PASSWORD=Vq8wLzT3rPk2Nd{i:04}{end}")),
+                1 => text.push_str(&format!("# déjà vu {i} 日本語 filler line{end}")),
+                2 => text.push_str(&format!(
+                    "STORAGE=DefaultEndpointsProtocol=https;AccountName=acct{i};AccountKey={}{:04}==;EndpointSuffix=core.windows.net{end}",
+                    "QmFzZTY0S2V5Rm9yVGVzdGluZ09ubHlOb3RBUmVhbEtleUFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6MDEy".get(..82).unwrap(),
+                    i
+                )),
+                3 if i % 50 == 3 => {
+                    // A long line of JSON-ish objects that crosses chunk boundaries.
+                    for j in 0..600 {
+                        text.push_str(&format!("{{\"name\":\"é{j}\",\"password\":\"Zx9{i}q{j}Lm2vB8kT\"}},"));
+                    }
+                    text.push_str(end);
+                }
+                _ => text.push_str(&format!("GREETING=hello world {i}{end}")),
+            }
+        }
+        let bytes = text.as_bytes();
+        let whole = match FileScanner::new(&detector, &key, &settings).scan_bytes("big.env", bytes)
+        {
+            FileResult::Scanned { findings, .. } => findings,
+            other => panic!("{other:?}"),
+        };
+        assert!(whole.len() > 1000, "{}", whole.len());
+        let chunking = Chunking {
+            chunk: 24_000,
+            overlap: 16_384,
+        };
+        let mut chunked = FileScanner::new(&detector, &key, &settings).with_chunking(chunking);
+        let parts = match chunked.scan_reader("big.env", &mut &bytes[..]) {
+            FileResult::Scanned { findings, bytes: n } => {
+                assert_eq!(n, bytes.len() as u64);
+                findings
+            }
+            other => panic!("{other:?}"),
+        };
+        assert!(bytes.len() > 10 * chunking.chunk);
+        let json = |f: &[Finding]| serde_json::to_string_pretty(f).unwrap();
+        assert_eq!(parts.len(), whole.len());
+        for (a, b) in parts.iter().zip(&whole) {
+            assert_eq!(json(std::slice::from_ref(a)), json(std::slice::from_ref(b)));
+        }
     }
 }

@@ -78,6 +78,11 @@ fn memchr(needle: u8, hay: &[u8]) -> bool {
     hay.contains(&needle)
 }
 
+/// UTF-8 text without BOM or binary sniffing: a chunk from inside a long file.
+pub fn decode_utf8(bytes: &[u8]) -> Text<'_> {
+    utf8(bytes, 0, Encoding::Utf8)
+}
+
 fn utf8(bytes: &[u8], shift: usize, encoding: Encoding) -> Text<'_> {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Text {
