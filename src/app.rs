@@ -581,7 +581,15 @@ fn fingerprint_key(config: &Config) -> FingerprintKey {
             "keyless: warning: shallow clone: fingerprints are keyed by the clone's boundary commit and change as it moves; set --fingerprint-key (or KEYLESS_FINGERPRINT_KEY) in CI"
         );
     }
-    top.and_then(|top| git::first_commit(&top))
+    // The hook reads the first commit from a cache in the git folder; every other scan refreshes it.
+    let first = |top: PathBuf| {
+        if config.staged {
+            git::first_commit_cached(&top)
+        } else {
+            git::first_commit_refreshed(&top)
+        }
+    };
+    top.and_then(first)
         .map(|id| FingerprintKey::from_seed(&format!("git:{id}")))
         .unwrap_or_else(|| FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED))
 }

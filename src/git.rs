@@ -26,6 +26,12 @@ pub fn worktree_top(dir: &Path) -> Option<PathBuf> {
 
 /// Whether the repository at `top` is a shallow clone.
 pub fn is_shallow(top: &Path) -> bool {
+    // A repository whose git folder is a folder is shallow exactly when it has a non-empty `shallow`
+    // file; that is read without starting git (the hook runs on every commit).
+    let git_dir = top.join(".git");
+    if git_dir.is_dir() {
+        return std::fs::metadata(git_dir.join("shallow")).is_ok_and(|m| m.len() > 0);
+    }
     git_output(top, &["rev-parse", "--is-shallow-repository"], None)
         .map(|o| String::from_utf8_lossy(&o).trim() == "true")
         .unwrap_or(false)
@@ -51,6 +57,47 @@ pub fn first_commit(top: &Path) -> Option<String> {
         .filter(|l| !l.is_empty())
         .min()
         .map(str::to_string)
+}
+
+/// Where the first commit is remembered between runs: a file in the repository's own git folder (never
+/// in the work tree). None for worktrees and submodules, whose `.git` is a file.
+fn first_commit_cache(top: &Path) -> Option<PathBuf> {
+    let git_dir = top.join(".git");
+    git_dir
+        .is_dir()
+        .then(|| git_dir.join("keyless-first-commit"))
+}
+
+/// Like [`first_commit`], for the pre-commit hook: read from the cache that every other scan in the
+/// repository writes, so a commit does not walk the whole history. A missing cache is filled now. After
+/// a history rewrite the cache is stale until the next scan that is not `--staged` refreshes it.
+pub fn first_commit_cached(top: &Path) -> Option<String> {
+    if let Some(cache) = first_commit_cache(top) {
+        if let Ok(text) = std::fs::read_to_string(&cache) {
+            let id = text.trim();
+            if (id.len() == 40 || id.len() == 64) && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Some(id.to_string());
+            }
+        }
+    }
+    first_commit_refreshed(top)
+}
+
+/// [`first_commit`], remembered for [`first_commit_cached`] (best effort: a read-only repository only
+/// loses the cache).
+pub fn first_commit_refreshed(top: &Path) -> Option<String> {
+    let id = first_commit(top)?;
+    if let Some(cache) = first_commit_cache(top) {
+        if std::fs::read_to_string(&cache)
+            .ok()
+            .as_deref()
+            .map(str::trim)
+            != Some(id.as_str())
+        {
+            let _ = crate::report::write::write_atomically(&cache, format!("{id}\n").as_bytes());
+        }
+    }
+    Some(id)
 }
 
 /// The folder git runs hooks from, as git itself resolves it (`core.hooksPath`, worktrees, submodules).
@@ -123,22 +170,32 @@ fn git_output(top: &Path, args: &[&str], stdin: Option<&[u8]>) -> anyhow::Result
 /// What the index holds that differs from HEAD (an unborn HEAD counts as the empty tree): additions,
 /// modifications, renames and copies. Deletions and submodules are left out.
 pub fn staged_changes(top: &Path) -> anyhow::Result<Vec<StagedChange>> {
-    let has_head = git_output(top, &["rev-parse", "--verify", "-q", "HEAD"], None).is_ok();
-    let empty = empty_tree(top);
-    let base = if has_head { "HEAD" } else { empty.as_str() };
-    let raw = git_output(
-        top,
-        &[
-            "diff-index",
-            "--cached",
-            "--raw",
-            "-z",
-            "-M",
-            "--no-ext-diff",
-            base,
-        ],
-        None,
-    )?;
+    let diff = |base: &str| {
+        git_output(
+            top,
+            &[
+                "diff-index",
+                "--cached",
+                "--raw",
+                "-z",
+                "-M",
+                "--no-ext-diff",
+                base,
+            ],
+            None,
+        )
+    };
+    // HEAD exists in all but a repository's first commit: ask git about HEAD's existence (and the empty
+    // tree's id) only when the diff against it fails, so the hook starts one git fewer per commit.
+    let raw = match diff("HEAD") {
+        Ok(raw) => raw,
+        Err(e) => {
+            if git_output(top, &["rev-parse", "--verify", "-q", "HEAD"], None).is_ok() {
+                return Err(e);
+            }
+            diff(&empty_tree(top))?
+        }
+    };
     parse_raw_diff(&raw)
 }
 

@@ -144,3 +144,42 @@ fn staged_outside_git_is_an_error() {
         "{stderr}"
     );
 }
+
+/// The hook does not walk history for the fingerprint key: it reads the first commit from
+/// `.git/keyless-first-commit`, which every other scan writes and refreshes. The fingerprints it gives
+/// are those of a full scan.
+#[test]
+fn the_hook_reads_the_first_commit_from_a_cache_that_full_scans_refresh() {
+    let t = repo();
+    t.write("conf/app.txt", format!("a=1\n{S1}\n"));
+    t.git_commit_all();
+    let cache = t.path().join(".git/keyless-first-commit");
+    let fingerprints = |args: &[&str]| -> Vec<String> {
+        let (_, stdout, stderr) = run(t.keyless().args(args));
+        json(&stdout)["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{stderr}"))
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let full = fingerprints(&["scan", ".", "--format", "json"]);
+    let root = std::fs::read_to_string(&cache).expect("a full scan writes the cache");
+    assert_eq!(root.trim().len(), 40);
+
+    t.write("conf/other.txt", format!("{S1}\n"));
+    t.git(&["add", "-A"]);
+    assert_eq!(
+        fingerprints(&["scan", "--staged", "--format", "json"]),
+        full
+    );
+    // A cache that names another commit is believed by the hook (the fingerprints change with it) and
+    // corrected by the next full scan.
+    std::fs::write(&cache, format!("{}\n", "a".repeat(40))).unwrap();
+    assert_ne!(
+        fingerprints(&["scan", "--staged", "--format", "json"]),
+        full
+    );
+    fingerprints(&["scan", ".", "--format", "json"]);
+    assert_eq!(std::fs::read_to_string(&cache).unwrap(), root);
+}
