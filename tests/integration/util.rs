@@ -47,6 +47,18 @@ impl TempTree {
         cmd
     }
 
+    /// Like [`TempTree::keyless`], as a `std::process::Command`, for tests that run several at once.
+    pub fn keyless_process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_keyless"));
+        cmd.current_dir(self.path());
+        cmd.env_remove("KEYLESS_FINGERPRINT_KEY")
+            .env("NO_COLOR", "1");
+        for (k, v) in git_env(self.home.path()) {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
     pub fn git(&self, args: &[&str]) {
         let mut cmd = std::process::Command::new("git");
         cmd.current_dir(self.path()).args(args);
