@@ -39,8 +39,9 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         None => Shard::ALL,
     };
     let settings = settings(args)?;
-    std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let work = WorkDir::new()?;
+    preflight(&settings, &work.path)?;
+    std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
 
     let mine: Vec<&Repo> = list
         .repos
@@ -143,18 +144,6 @@ fn settings(args: &AuditArgs) -> Result<Settings> {
         .iter()
         .map(|p| absolute(p, "--rules"))
         .collect::<Result<Vec<_>>>()?;
-    // A broken configuration or pack would fail every repository the same way: say so once, up front.
-    let mut check = crate::cli::ScanArgs::parse_default();
-    check.config = config.clone();
-    check.no_config = config.is_none();
-    check.rules = rules.clone();
-    let config_checked = crate::config::Config::from_args(&check)?;
-    let mut ruleset = crate::rules::RuleSet::load(
-        true,
-        &config_checked.rule_paths,
-        &config_checked.disabled_rules,
-    )?;
-    config_checked.apply_severity(&mut ruleset)?;
     Ok(Settings {
         exe: std::env::current_exe().context("finding the keyless executable")?,
         history: args.history,
@@ -265,24 +254,7 @@ fn scan_in(
 
     let json_tmp = dir.join("report.json");
     let sarif_tmp = dir.join("report.sarif");
-    let mut scan = Command::new(&s.exe);
-    scan.current_dir(&clone)
-        .stdout(Stdio::null())
-        .args(["scan", ".", "--format", "json", "--color", "never"])
-        .arg("--output")
-        .arg(&json_tmp)
-        .arg("--report")
-        .arg(format!("sarif={}", sarif_tmp.display()));
-    if let Some(n) = s.threads {
-        scan.arg("--threads").arg(n.to_string());
-    }
-    match &s.config {
-        Some(c) => scan.arg("--config").arg(c),
-        None => scan.arg("--no-config"),
-    };
-    for r in &s.rules {
-        scan.arg("--rules").arg(r);
-    }
+    let mut scan = scan_command(s, &clone, &json_tmp, &sarif_tmp);
     if s.history {
         scan.arg("--history");
         if let (Some(_), Some(c)) = (&repo.git_ref, &commit) {
@@ -322,6 +294,53 @@ fn scan_in(
     serde_json::from_str(&json).context("reading back the JSON report")
 }
 
+/// `keyless scan` of the folder `cwd` with the audit's settings, writing both reports.
+fn scan_command(s: &Settings, cwd: &Path, json: &Path, sarif: &Path) -> Command {
+    let mut scan = Command::new(&s.exe);
+    scan.current_dir(cwd)
+        .stdout(Stdio::null())
+        .args(["scan", ".", "--format", "json", "--color", "never"])
+        .arg("--output")
+        .arg(json)
+        .arg("--report")
+        .arg(format!("sarif={}", sarif.display()));
+    if let Some(n) = s.threads {
+        scan.arg("--threads").arg(n.to_string());
+    }
+    match &s.config {
+        Some(c) => scan.arg("--config").arg(c),
+        None => scan.arg("--no-config"),
+    };
+    for r in &s.rules {
+        scan.arg("--rules").arg(r);
+    }
+    scan
+}
+
+/// A broken --config or rule pack would fail every repository the same way: one scan of an empty folder
+/// with the same settings says so once, before anything is written. It runs as a child like the real
+/// scans, so this process never holds the compiled rules (its size would slow every later spawn).
+fn preflight(s: &Settings, work: &Path) -> Result<()> {
+    let dir = work.join("preflight");
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).with_context(|| format!("creating {}", empty.display()))?;
+    let (json, sarif, log) = (dir.join("r.json"), dir.join("r.sarif"), dir.join("log"));
+    let mut cmd = scan_command(s, &empty, &json, &sarif);
+    let deadline = Instant::now() + s.timeout;
+    let status = run_status(&mut cmd, deadline, &log, "keyless scan")?;
+    if !json.is_file() {
+        bail!(
+            "the scan settings do not work (keyless scan exited with {}): {}",
+            status
+                .code()
+                .map_or("a signal".to_string(), |c| c.to_string()),
+            log_tail(&log)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 /// The scan's JSON report with the `audit` record as its first field; the rest is the scan's own bytes.
 fn with_record(json: &str, record: &AuditRecord) -> Result<String> {
     let Some(rest) = json.strip_prefix("{\n") else {
@@ -332,10 +351,10 @@ fn with_record(json: &str, record: &AuditRecord) -> Result<String> {
 }
 
 /// The scan's SARIF with `versionControlProvenance`: which repository and commit the results are of, so
-/// code-scanning services and people reading the file need not guess from its name.
+/// code-scanning services and people reading the file need not guess from its name. The file holds every
+/// rule's metadata (over a megabyte), so the field is spliced into the scan's own bytes at the start of the
+/// run instead of parsing and re-serialising the whole document; anything unexpected takes the slow path.
 fn with_provenance(sarif: &str, repo: &Repo, source: &str, commit: Option<&str>) -> Result<String> {
-    let mut value: serde_json::Value =
-        serde_json::from_str(sarif).context("reading the scan's SARIF report")?;
     let uri = if repo.is_local {
         format!("file://{}", source.replace('\\', "/"))
     } else {
@@ -348,8 +367,21 @@ fn with_provenance(sarif: &str, repo: &Repo, source: &str, commit: Option<&str>)
     if let Some(r) = &repo.git_ref {
         details["branch"] = r.as_str().into();
     }
+    let provenance = serde_json::json!([details]);
+    const RUN_START: &str = "\n  \"runs\": [\n    {\n";
+    if let Some(at) = sarif.find(RUN_START) {
+        let field = serde_json::to_string_pretty(&provenance)?.replace('\n', "\n      ");
+        let split = at + RUN_START.len();
+        return Ok(format!(
+            "{}      \"versionControlProvenance\": {field},\n{}",
+            &sarif[..split],
+            &sarif[split..]
+        ));
+    }
+    let mut value: serde_json::Value =
+        serde_json::from_str(sarif).context("reading the scan's SARIF report")?;
     if let Some(run) = value["runs"].get_mut(0) {
-        run["versionControlProvenance"] = serde_json::json!([details]);
+        run["versionControlProvenance"] = provenance;
     }
     let mut out = serde_json::to_string_pretty(&value)?;
     out.push('\n');

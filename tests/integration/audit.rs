@@ -400,6 +400,26 @@ fn a_ref_is_checked_out_and_recorded() {
         .collect();
     assert_eq!(findings["svc main"], 0);
     assert_eq!(findings["svc leaky"], 1);
+    // The SARIF with its provenance still validates against the SARIF 2.1.0 schema.
+    let leaky = s["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["repository"] == "svc leaky")
+        .unwrap();
+    let sarif = read_json(
+        &t.path()
+            .join("out")
+            .join(format!("{}.sarif", leaky["name"].as_str().unwrap())),
+    );
+    let provenance = &sarif["runs"][0]["versionControlProvenance"][0];
+    assert_eq!(provenance["branch"], "leaky");
+    assert_eq!(provenance["revisionId"], leaky["commit"]);
+    assert!(provenance["repositoryUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("file:///"));
+    crate::sarif_schema::assert_valid(&sarif);
 }
 
 #[test]
