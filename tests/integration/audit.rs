@@ -520,3 +520,30 @@ fn kubernetes_example_is_valid_against_the_api_schema() {
         assert!(yaml.contains(needle), "{needle}");
     }
 }
+
+/// The Markdown summary people read, for a small audit: a repository with findings, a clean one and one
+/// that cannot be cloned (commit ids are fixed by the hermetic dates; the temp folder is redacted).
+#[test]
+fn summary_markdown() {
+    let t = TempTree::new();
+    git_repo(
+        &t.path().join("team/api"),
+        &[
+            ("appsettings.json", &format!("{{ \"Db\": \"{SQL}\" }}\n")),
+            ("deploy/.env", &format!("COSMOS={COSMOS}\n")),
+        ],
+    );
+    git_repo(&t.path().join("team/web"), &[("README.md", "clean\n")]);
+    t.write("repos.txt", "team/api\nteam/web\nteam/gone\n");
+    let (code, _, stderr) =
+        run(t
+            .keyless()
+            .args(["audit", "--repos", "repos.txt", "--out-dir", "out"]));
+    assert_eq!(code, 2, "{stderr}");
+    let md = std::fs::read_to_string(t.path().join("out/summary.md")).unwrap();
+    let root = t.path().canonicalize().unwrap();
+    let md = md
+        .replace(&root.display().to_string(), "[TMP]")
+        .replace(&t.path().display().to_string(), "[TMP]");
+    insta::assert_snapshot!("audit_summary_md", md);
+}
