@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::InstallHook(args) => install_hook(&args),
         Command::Explain(args) => explain(&args),
         Command::Fix(args) => fix_command(&args),
+        Command::Audit(args) => crate::audit::run(&args),
     }
 }
 

@@ -27,6 +27,8 @@ pub enum Command {
     /// Show the whole replacement guide for a rule id, or for a finding's fingerprint (found by scanning
     /// the current folder).
     Explain(ExplainArgs),
+    /// Audit many repositories, sharded across workers; `audit merge` combines the shards.
+    Audit(crate::audit::cli::AuditArgs),
 }
 
 #[derive(Debug, Args)]

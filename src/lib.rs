@@ -7,6 +7,7 @@
 //! exit code; `app` holds the commands so tests and benches can call them.
 
 pub mod app;
+pub mod audit;
 pub mod baseline;
 pub mod cli;
 pub mod config;

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod audit;
 mod corpus;
 mod diff;
 mod exit_codes;

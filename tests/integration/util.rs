@@ -47,6 +47,18 @@ impl TempTree {
         cmd
     }
 
+    /// Like [`TempTree::keyless`], as a `std::process::Command`, for tests that run several at once.
+    pub fn keyless_process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_keyless"));
+        cmd.current_dir(self.path());
+        cmd.env_remove("KEYLESS_FINGERPRINT_KEY")
+            .env("NO_COLOR", "1");
+        for (k, v) in git_env(self.home.path()) {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
     pub fn git(&self, args: &[&str]) {
         let mut cmd = std::process::Command::new("git");
         cmd.current_dir(self.path()).args(args);
@@ -138,4 +150,32 @@ pub fn finding_keys(report: &serde_json::Value) -> Vec<(String, u64, String)> {
             )
         })
         .collect()
+}
+
+/// `git init` plus one commit of `files` in a new repository at `dir` (hermetic, fixed dates, so the
+/// commit ids are the same on every run).
+pub fn git_repo(dir: &Path, files: &[(&str, &str)]) {
+    let home = tempfile::tempdir().expect("temp home");
+    for (rel, contents) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+    }
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &["commit", "-q", "--allow-empty", "-m", "initial"],
+    ] {
+        let mut cmd = std::process::Command::new("git");
+        cmd.current_dir(dir).args(args);
+        for (k, v) in git_env(home.path()) {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

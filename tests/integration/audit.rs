@@ -1,0 +1,549 @@
+//! `keyless audit` over local repositories the tests make: shards as separate processes, merge, resume,
+//! failures, bad input, and the Kubernetes example against the Kubernetes API schema.
+
+use crate::util::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+const SQL: &str =
+    "Server=tcp:contoso.database.windows.net;Database=orders;User ID=app;Password=Vr8#kQ2!mZ7pLx;";
+const COSMOS: &str = "AccountEndpoint=https://contoso-orders.documents.azure.com:443/;AccountKey=YhMRcfGDJhE7O2vBchGTusnNgt1ay2J8PxDImHFRKNfDgo/Sg/YBMc03F88U+Cw7UMOJrm8IPhRRwTV6WxENdw==;";
+
+/// Repository `i` of the simulated organisation: a third hold a SQL password, a fifth a Cosmos DB key,
+/// the rest are clean.
+fn make_org(t: &TempTree, count: usize) -> Vec<String> {
+    let mut names = Vec::new();
+    for i in 0..count {
+        let name = format!("org/r{i:02}");
+        let mut files: Vec<(String, String)> =
+            vec![("README.md".into(), format!("# service {i}\n"))];
+        if i % 3 == 0 {
+            files.push((
+                "appsettings.json".into(),
+                format!("{{\n  \"ConnectionStrings\": {{ \"Orders\": \"{SQL}\" }}\n}}\n"),
+            ));
+        }
+        if i % 5 == 0 {
+            files.push(("config/.env".into(), format!("COSMOS={COSMOS}\n")));
+        }
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        git_repo(&t.path().join(&name), &files);
+        names.push(name);
+    }
+    names
+}
+
+fn read_json(path: &Path) -> Value {
+    json(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+fn summary(dir: &Path) -> Value {
+    read_json(&dir.join("summary.json"))
+}
+
+/// repository → status, from a summary.
+fn statuses(s: &Value) -> BTreeMap<String, String> {
+    s["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["repository"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn shard_cmd(t: &TempTree, shard: &str, out: &str) -> std::process::Command {
+    let mut cmd = t.keyless_process();
+    cmd.args([
+        "audit",
+        "--repos",
+        "repos.txt",
+        "--out-dir",
+        out,
+        "--shard",
+        shard,
+        "-j",
+        "1",
+    ]);
+    cmd
+}
+
+#[test]
+fn audit_of_40_repositories_in_4_shard_processes_merges_resumes_and_matches_single_scans() {
+    let t = TempTree::new();
+    let names = make_org(&t, 40);
+    // Listed in a scrambled order, with a comment and a blank line.
+    let mut listed = names.clone();
+    listed.sort_by_key(|n| n.chars().rev().collect::<String>());
+    t.write(
+        "repos.txt",
+        format!("# the organisation\n\n{}\n", listed.join("\n")),
+    );
+
+    // Four shards as four concurrent processes.
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            shard_cmd(&t, &format!("{i}/4"), &format!("out/shard-{i}"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for (i, c) in children.into_iter().enumerate() {
+        let out = c.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "shard {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    // Every repository in exactly one shard, scanned once, none failed.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for i in 0..4 {
+        let s = summary(&t.path().join(format!("out/shard-{i}")));
+        assert_eq!(s["list"]["repositories"], 40);
+        assert_eq!(s["shards"], serde_json::json!([{"index": i, "count": 4}]));
+        assert_eq!(s["totals"]["failed"], 0);
+        for (repo, status) in statuses(&s) {
+            assert_eq!(status, "scanned", "{repo}");
+            *seen.entry(repo).or_default() += 1;
+        }
+    }
+    let expected: BTreeSet<String> = names.iter().cloned().collect();
+    assert_eq!(seen.keys().cloned().collect::<BTreeSet<_>>(), expected);
+    assert!(seen.values().all(|&n| n == 1), "{seen:?}");
+
+    // Merge: one summary of 40, exit 1 because there are findings.
+    let (code, _, stderr) = run(t.keyless().args([
+        "audit",
+        "merge",
+        "out/shard-0",
+        "out/shard-1",
+        "out/shard-2",
+        "out/shard-3",
+        "--repos",
+        "repos.txt",
+        "--out-dir",
+        "out/merged",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let merged = summary(&t.path().join("out/merged"));
+    assert_eq!(merged["totals"]["repositories"], 40);
+    assert_eq!(merged["totals"]["scanned"], 40);
+    assert_eq!(merged["totals"]["failed"], 0);
+    // r00, r03, ..., r39: 14 SQL passwords; r00, r05, ..., r35: 8 Cosmos DB keys.
+    let with_findings = (0..40).filter(|i| i % 3 == 0 || i % 5 == 0).count();
+    assert_eq!(merged["totals"]["with_findings"], with_findings as u64);
+    let md = std::fs::read_to_string(t.path().join("out/merged/summary.md")).unwrap();
+    assert!(md.contains("40 repositories"), "{md}");
+    assert!(!md.contains("Vr8#kQ2!mZ7pLx"), "secret in the summary");
+
+    // Each report equals `keyless scan --format json` run alone in that repository (fingerprints
+    // included), plus the audit record; the SARIF names the commit.
+    let mut total = 0;
+    for i in 0..4 {
+        let dir = t.path().join(format!("out/shard-{i}"));
+        for r in summary(&dir)["repositories"].as_array().unwrap() {
+            let repo = r["repository"].as_str().unwrap();
+            let name = r["name"].as_str().unwrap();
+            let mut report = read_json(&dir.join(format!("{name}.json")));
+            let record = report.as_object_mut().unwrap().remove("audit").unwrap();
+            assert_eq!(record["repository"], repo);
+            assert_eq!(record["keyless_version"], env!("CARGO_PKG_VERSION"));
+            let commit = record["commit"].as_str().unwrap().to_string();
+            assert_eq!(commit.len(), 40);
+            let alone = TempTree::new();
+            let mut scan = t.keyless();
+            scan.current_dir(t.path().join(repo)).args([
+                "scan",
+                "--format",
+                "json",
+                "--no-config",
+                "-j",
+                "1",
+            ]);
+            let (_, stdout, stderr) = run(&mut scan);
+            drop(alone);
+            assert_eq!(report, json(&stdout), "{repo}: {stderr}");
+            total += report["findings"].as_array().unwrap().len();
+            let sarif = read_json(&dir.join(format!("{name}.sarif")));
+            assert_eq!(
+                sarif["runs"][0]["versionControlProvenance"][0]["revisionId"],
+                commit.as_str()
+            );
+        }
+    }
+    assert_eq!(merged["totals"]["findings"], total as u64);
+    assert_eq!(total, 14 + 8);
+
+    // A killed shard: one report pair lost its JSON (killed between the two writes), another is gone.
+    let shard0 = t.path().join("out/shard-0");
+    let s0 = summary(&shard0);
+    let entries = s0["repositories"].as_array().unwrap();
+    assert!(
+        entries.len() >= 3,
+        "shard 0 holds {} repositories",
+        entries.len()
+    );
+    let lost_json = entries[0]["name"].as_str().unwrap();
+    let lost_both = entries[1]["name"].as_str().unwrap();
+    let kept = entries[2]["name"].as_str().unwrap();
+    std::fs::remove_file(shard0.join(format!("{lost_json}.json"))).unwrap();
+    std::fs::remove_file(shard0.join(format!("{lost_both}.json"))).unwrap();
+    std::fs::remove_file(shard0.join(format!("{lost_both}.sarif"))).unwrap();
+    let kept_before = std::fs::metadata(shard0.join(format!("{kept}.json")))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let out = shard_cmd(&t, "0/4", "out/shard-0").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let resumed = summary(&shard0);
+    assert_eq!(resumed["totals"]["scanned"], 2, "only the two lost reports");
+    assert_eq!(
+        resumed["totals"]["skipped"],
+        entries.len() as u64 - 2,
+        "the finished ones are kept"
+    );
+    let kept_after = std::fs::metadata(shard0.join(format!("{kept}.json")))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(kept_before, kept_after, "a complete report was rewritten");
+    assert_eq!(resumed["totals"]["findings"], s0["totals"]["findings"]);
+
+    // --force scans everything again.
+    let out = shard_cmd(&t, "0/4", "out/shard-0")
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(summary(&shard0)["totals"]["scanned"], entries.len() as u64);
+
+    // Merge refuses a missing shard (naming its repositories) and a shard given twice.
+    let (code, _, stderr) = run(t.keyless().args([
+        "audit",
+        "merge",
+        "out/shard-0",
+        "out/shard-1",
+        "out/shard-2",
+        "--repos",
+        "repos.txt",
+        "--out-dir",
+        "out/bad",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no folder holds shard 3/4"), "{stderr}");
+    let in_3: Vec<String> = statuses(&summary(&t.path().join("out/shard-3")))
+        .into_keys()
+        .collect();
+    assert!(in_3.iter().all(|r| stderr.contains(r.as_str())), "{stderr}");
+    assert!(!t.path().join("out/bad").exists(), "half-written merge");
+    let (code, _, stderr) = run(t.keyless().args([
+        "audit",
+        "merge",
+        "out/shard-0",
+        "out/shard-1",
+        "out/shard-2",
+        "out/shard-3",
+        "out/shard-3",
+        "--out-dir",
+        "out/bad",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("shard 3/4 is given twice"), "{stderr}");
+}
+
+/// Repositories that cannot be cloned still show where they belong: failed entries in the summary.
+fn assignment(t: &TempTree, list: &str, shards: u64) -> Vec<BTreeSet<String>> {
+    t.write("repos.txt", list);
+    (0..shards)
+        .map(|i| {
+            let out = format!("assign-{i}");
+            let _ = std::fs::remove_dir_all(t.path().join(&out));
+            let o = shard_cmd(t, &format!("{i}/{shards}"), &out)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2));
+            statuses(&summary(&t.path().join(&out)))
+                .into_keys()
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_repository_lands_in_the_same_shard_whatever_the_order_and_spelling_of_the_list() {
+    let t = TempTree::new();
+    let repos: Vec<String> = (0..12).map(|i| format!("missing/repo-{i}")).collect();
+    let forward = assignment(&t, &repos.join("\n"), 3);
+    let mut backward: Vec<String> = repos.iter().rev().map(|r| format!("./{r}/")).collect();
+    backward.insert(3, "# a comment".into());
+    let reversed = assignment(&t, &backward.join("\n"), 3);
+    assert_eq!(forward, reversed);
+    let all: BTreeSet<String> = forward.iter().flatten().cloned().collect();
+    assert_eq!(all.len(), 12, "{forward:?}");
+    assert_eq!(forward.iter().map(BTreeSet::len).sum::<usize>(), 12);
+}
+
+#[test]
+fn a_failing_repository_is_recorded_and_the_audit_goes_on() {
+    let t = TempTree::new();
+    git_repo(&t.path().join("good"), &[("a.json", "{}\n")]);
+    t.write(
+        "repos.txt",
+        "does/not/exist\ngood\nhttps://auditor:s3cr3tT0kenValue@127.0.0.1:9/org/repo.git\n",
+    );
+    let (code, _, stderr) = run(t.keyless().args([
+        "audit",
+        "--repos",
+        "repos.txt",
+        "--out-dir",
+        "out",
+        "--repo-timeout",
+        "60",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    let s = summary(&t.path().join("out"));
+    assert_eq!(s["totals"]["failed"], 2);
+    assert_eq!(s["totals"]["scanned"], 1);
+    let st = statuses(&s);
+    assert_eq!(st["good"], "scanned");
+    assert_eq!(st["does/not/exist"], "failed");
+    assert_eq!(st["127.0.0.1:9/org/repo"], "failed");
+    let failed = s["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["repository"] == "does/not/exist")
+        .unwrap();
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .contains("git clone failed"),
+        "{failed}"
+    );
+    // The credential in the list reaches neither the output folder nor the terminal.
+    for entry in std::fs::read_dir(t.path().join("out")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!text.contains("s3cr3tT0kenValue"));
+    }
+    assert!(!stderr.contains("s3cr3tT0kenValue"), "{stderr}");
+    let md = std::fs::read_to_string(t.path().join("out/summary.md")).unwrap();
+    assert!(md.contains("does/not/exist: failed"), "{md}");
+    // Every name in the folder is safe anywhere.
+    for entry in std::fs::read_dir(t.path().join("out")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            name.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_ref_is_checked_out_and_recorded() {
+    let t = TempTree::new();
+    let repo = t.path().join("svc");
+    git_repo(&repo, &[("README.md", "clean\n")]);
+    // A second branch holds a secret that main does not.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(repo.join("app.env"), format!("DB={SQL}\n")).unwrap();
+    for args in [
+        &["checkout", "-q", "-b", "leaky"][..],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "leak"],
+        &["checkout", "-q", "main"],
+    ] {
+        let st = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", home.path())
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .unwrap();
+        assert!(st.success(), "git {args:?}");
+    }
+    t.write("repos.txt", "svc main\nsvc leaky\n");
+    let (code, _, stderr) =
+        run(t
+            .keyless()
+            .args(["audit", "--repos", "repos.txt", "--out-dir", "out"]));
+    assert_eq!(code, 1, "{stderr}");
+    let s = summary(&t.path().join("out"));
+    let findings: BTreeMap<String, u64> = s["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["repository"].as_str().unwrap().to_string(),
+                r["findings"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(findings["svc main"], 0);
+    assert_eq!(findings["svc leaky"], 1);
+    // The SARIF with its provenance still validates against the SARIF 2.1.0 schema.
+    let leaky = s["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["repository"] == "svc leaky")
+        .unwrap();
+    let sarif = read_json(
+        &t.path()
+            .join("out")
+            .join(format!("{}.sarif", leaky["name"].as_str().unwrap())),
+    );
+    let provenance = &sarif["runs"][0]["versionControlProvenance"][0];
+    assert_eq!(provenance["branch"], "leaky");
+    assert_eq!(provenance["revisionId"], leaky["commit"]);
+    assert!(provenance["repositoryUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("file:///"));
+    crate::sarif_schema::assert_valid(&sarif);
+}
+
+#[test]
+fn bad_input_is_refused_before_anything_is_written() {
+    let t = TempTree::new();
+    let cases: [(&str, &[&str], &str); 5] = [
+        ("", &[], "reading the repository list repos.txt"),
+        (
+            "a\nb c d\n",
+            &[],
+            "repos.txt:2: expected `<repository> [<ref>]`",
+        ),
+        (
+            "a\n./a/\n",
+            &[],
+            "repos.txt:2: a is listed twice (first on line 1)",
+        ),
+        (
+            "a\n",
+            &["--shard", "4/4"],
+            "--shard 4/4: index 4 is not below",
+        ),
+        (
+            "a\n",
+            &["--shard", "auto/4"],
+            "JOB_COMPLETION_INDEX is not set",
+        ),
+    ];
+    for (list, extra, expected) in cases {
+        let _ = std::fs::remove_file(t.path().join("repos.txt"));
+        if !list.is_empty() {
+            t.write("repos.txt", list);
+        }
+        let mut cmd = t.keyless();
+        cmd.env_remove("JOB_COMPLETION_INDEX")
+            .args(["audit", "--repos", "repos.txt", "--out-dir", "out"])
+            .args(extra);
+        let (code, _, stderr) = run(&mut cmd);
+        assert_eq!(code, 2, "{list:?} {extra:?}: {stderr}");
+        assert!(stderr.contains(expected), "{expected:?} not in {stderr}");
+        assert!(
+            !t.path().join("out").exists(),
+            "{expected}: out-dir created"
+        );
+    }
+    let (code, _, stderr) = run(t
+        .keyless()
+        .args(["audit", "merge", "nowhere", "--out-dir", "m"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("nowhere/summary.json"), "{stderr}");
+}
+
+/// `examples/k8s-audit-job.yaml` against the Kubernetes API's OpenAPI schema, with kubernetes-validate
+/// (`.ci/run` installs it and sets KEYLESS_REQUIRE_E2E=1). Without it this test says it skipped.
+#[test]
+fn kubernetes_example_is_valid_against_the_api_schema() {
+    let tool = std::env::var("KEYLESS_KUBERNETES_VALIDATE")
+        .unwrap_or_else(|_| "kubernetes-validate".to_string());
+    let available = std::process::Command::new(&tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(
+            std::env::var("KEYLESS_REQUIRE_E2E").as_deref() != Ok("1"),
+            "KEYLESS_REQUIRE_E2E=1 but `{tool}` is not runnable"
+        );
+        eprintln!("skipped: kubernetes-validate is not installed");
+        return;
+    }
+    let manifest = repo_root().join("examples/k8s-audit-job.yaml");
+    let out = std::process::Command::new(&tool)
+        .args(["--strict", "--kubernetes-version", "1.30"])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    // One line per document (namespace, service account, config map, claim, job), each one passed.
+    assert_eq!(text.matches("passed for resource").count(), 5, "{text}");
+    assert!(
+        text.contains("passed for resource job/keyless-audit"),
+        "{text}"
+    );
+    let yaml = std::fs::read_to_string(&manifest).unwrap();
+    for needle in [
+        "completionMode: Indexed",
+        "azure.workload.identity/use: \"true\"",
+        "azure.workload.identity/client-id",
+        "--auth-mode login",
+        "--shard \"auto/50\"",
+        "completions: 50",
+    ] {
+        assert!(yaml.contains(needle), "{needle}");
+    }
+}
+
+/// The Markdown summary people read, for a small audit: a repository with findings, a clean one and one
+/// that cannot be cloned (commit ids are fixed by the hermetic dates; the temp folder is redacted).
+#[test]
+fn summary_markdown() {
+    let t = TempTree::new();
+    git_repo(
+        &t.path().join("team/api"),
+        &[
+            ("appsettings.json", &format!("{{ \"Db\": \"{SQL}\" }}\n")),
+            ("deploy/.env", &format!("COSMOS={COSMOS}\n")),
+        ],
+    );
+    git_repo(&t.path().join("team/web"), &[("README.md", "clean\n")]);
+    t.write("repos.txt", "team/api\nteam/web\nteam/gone\n");
+    let (code, _, stderr) =
+        run(t
+            .keyless()
+            .args(["audit", "--repos", "repos.txt", "--out-dir", "out"]));
+    assert_eq!(code, 2, "{stderr}");
+    let md = std::fs::read_to_string(t.path().join("out/summary.md")).unwrap();
+    let root = t.path().canonicalize().unwrap();
+    let md = md
+        .replace(&root.display().to_string(), "[TMP]")
+        .replace(&t.path().display().to_string(), "[TMP]");
+    insta::assert_snapshot!("audit_summary_md", md);
+}
