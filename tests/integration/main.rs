@@ -14,6 +14,7 @@ mod packs;
 mod regressions;
 mod remediation;
 mod reports;
+mod sarif_consumers;
 mod sarif_schema;
 mod scan_fixtures;
 mod staged;
