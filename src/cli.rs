@@ -97,6 +97,10 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// One line per finding: `path:line:col: severity rule-id message`.
+    Compact,
+    /// For pull-request comments and `$GITHUB_STEP_SUMMARY` (kept under 65,536 characters).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

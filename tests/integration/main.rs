@@ -13,6 +13,7 @@ mod json_schema;
 mod packs;
 mod regressions;
 mod remediation;
+mod report_formats;
 mod reports;
 mod sarif_consumers;
 mod sarif_schema;
