@@ -27,6 +27,17 @@ pub enum Command {
     /// Show the whole replacement guide for a rule id, or for a finding's fingerprint (found by scanning
     /// the current folder).
     Explain(ExplainArgs),
+    /// Print a shell completion script (e.g. `keyless completions bash > /etc/bash_completion.d/keyless`).
+    Completions(CompletionsArgs),
+    /// Print the manual page in roff (e.g. `keyless man | man -l -`).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod completions;
 mod corpus;
 mod diff;
 mod exit_codes;
