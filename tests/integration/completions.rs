@@ -10,10 +10,13 @@ fn completions_for_every_shell_name_the_subcommands() {
         assert_eq!(code, 0, "{shell}: {stderr}");
         assert!(stdout.contains("scan"), "{shell}: {stdout}");
         assert!(stdout.contains("format"), "{shell}: options are completed");
-        assert!(
-            stdout.contains("markdown"),
-            "{shell}: format values are completed"
-        );
+        // PowerShell's script completes names only; the others complete --format's values too.
+        if shell != "powershell" {
+            assert!(
+                stdout.contains("markdown"),
+                "{shell}: format values are completed"
+            );
+        }
     }
     let (code, _, _) = run(t.keyless().args(["completions", "tcsh"]));
     assert_eq!(code, 2);
