@@ -8,6 +8,7 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod summary;
 pub mod write;
 
 use crate::cli::Format;

@@ -115,3 +115,50 @@ fn every_format_can_be_an_extra_report() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_text_report_closes_with_a_summary_by_service_severity_and_file() {
+    let t = TempTree::new();
+    t.write(
+        "a.txt",
+        format!("{SECRET_LINE}{}", SECRET_LINE.replace("7pLx", "7pLy")),
+    );
+    t.write("b.env", "DB_PASSWORD=pG7!xK2q9Lm#Wd\n");
+    t.write("bin.dat", b"\x00\x01\x02binary\x00");
+    let (code, stdout, stderr) = run(t.keyless().args(["scan", "."]));
+    assert_eq!(code, 1, "{stderr}");
+    let summary = &stdout[stdout.find("\nSummary\n").expect("a summary")..];
+    let rows: Vec<Vec<&str>> = summary
+        .lines()
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert!(
+        rows.contains(&vec!["service", "critical", "high", "total"]),
+        "{summary}"
+    );
+    assert!(
+        rows.contains(&vec!["Azure SQL Database", "2", "0", "2"]),
+        "{summary}"
+    );
+    assert!(
+        rows.contains(&vec!["Generic password", "0", "1", "1"]),
+        "{summary}"
+    );
+    assert!(rows.contains(&vec!["all", "2", "1", "3"]), "{summary}");
+    assert!(
+        summary.contains("files with most findings: a.txt (2), b.env (1)"),
+        "{summary}"
+    );
+    assert!(summary.contains("files skipped: 1 binary"), "{summary}");
+    // No timing in the report itself; it stays on stderr.
+    assert!(
+        !summary.contains("s)") || !summary.contains("/s"),
+        "{summary}"
+    );
+    assert!(stderr.contains(" in "), "{stderr}");
+}
