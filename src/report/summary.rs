@@ -18,7 +18,8 @@ pub fn render(outcome: &ScanOutcome) -> String {
         .iter()
         .filter(|f| !f.is_suppressed())
         .collect();
-    if shown.is_empty() {
+    // For one finding the table would only repeat it.
+    if shown.len() < 2 {
         return String::new();
     }
     let mut by_service: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
