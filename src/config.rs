@@ -349,7 +349,7 @@ fn parse_report(spec: &str) -> Result<(Format, PathBuf)> {
         Err(_) => {
             let known: Vec<String> = <Format as clap::ValueEnum>::value_variants()
                 .iter()
-                .filter_map(|v| clap::ValueEnum::to_possible_value(v))
+                .filter_map(clap::ValueEnum::to_possible_value)
                 .map(|v| v.get_name().to_string())
                 .collect();
             bail!(

@@ -65,7 +65,7 @@ pub fn render(outcome: &ScanOutcome) -> String {
 
     // Most findings first; equal counts in path order (the map's order, kept by a stable sort).
     let mut files: Vec<(&str, usize)> = by_file.into_iter().collect();
-    files.sort_by(|a, b| b.1.cmp(&a.1));
+    files.sort_by_key(|f| std::cmp::Reverse(f.1));
     let top: Vec<String> = files
         .iter()
         .take(TOP_FILES)
