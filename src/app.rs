@@ -38,7 +38,37 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Explain(args) => explain(&args),
         Command::Fix(args) => fix_command(&args),
         Command::Audit(args) => crate::audit::run(&args),
+        Command::Completions(args) => completions(args.shell),
+        Command::Man => man_page(),
     }
+}
+
+/// `keyless completions SHELL`: the script clap_complete derives from the command definitions.
+fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "keyless", &mut out);
+    write_stdout(&out)?;
+    Ok(Outcome::Clean)
+}
+
+/// `keyless man`: one roff page for `keyless` with a section per subcommand.
+fn man_page() -> Result<Outcome> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        // clap wants a `&'static str` name (without its `string` feature); the process ends right after.
+        let name: &'static str = Box::leak(format!("keyless-{}", sub.get_name()).into_boxed_str());
+        let sub = sub
+            .clone()
+            .name(name)
+            .display_name(format!("keyless {}", sub.get_name()));
+        out.extend_from_slice(b"\n");
+        clap_mangen::Man::new(sub).render(&mut out)?;
+    }
+    write_stdout(&out)?;
+    Ok(Outcome::Clean)
 }
 
 /// `keyless fix`: plan the rewrites, check their preconditions, apply (or show) them, and say what the user

@@ -29,6 +29,17 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Audit many repositories, sharded across workers; `audit merge` combines the shards.
     Audit(crate::audit::cli::AuditArgs),
+    /// Print a shell completion script (e.g. `keyless completions bash > /etc/bash_completion.d/keyless`).
+    Completions(CompletionsArgs),
+    /// Print the manual page in roff (e.g. `keyless man | man -l -`).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +110,10 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// One line per finding: `path:line:col: severity rule-id message`.
+    Compact,
+    /// For pull-request comments and `$GITHUB_STEP_SUMMARY` (kept under 65,536 characters).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -339,11 +339,19 @@ fn parse_report(spec: &str) -> Result<(Format, PathBuf)> {
     let Some((format, file)) = spec.split_once('=') else {
         bail!("--report {spec}: expected FORMAT=FILE, e.g. sarif=keyless.sarif");
     };
-    let format = match format {
-        "text" => Format::Text,
-        "json" => Format::Json,
-        "sarif" => Format::Sarif,
-        other => bail!("--report {spec}: unknown format '{other}' (expected text, json or sarif)"),
+    let format = match <Format as clap::ValueEnum>::from_str(format, false) {
+        Ok(f) => f,
+        Err(_) => {
+            let known: Vec<String> = <Format as clap::ValueEnum>::value_variants()
+                .iter()
+                .filter_map(clap::ValueEnum::to_possible_value)
+                .map(|v| v.get_name().to_string())
+                .collect();
+            bail!(
+                "--report {spec}: unknown format '{format}' (expected one of {})",
+                known.join(", ")
+            )
+        }
     };
     if file.is_empty() {
         bail!("--report {spec}: missing file name");

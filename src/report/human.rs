@@ -1,5 +1,6 @@
 //! The text report: findings grouped per file, each with its rule, severity, masked line and the
-//! replacement in one sentence. The run summary is not part of it: it goes to stderr (see `summary`).
+//! replacement in one sentence, closed by the counts of `summary.rs`. The timing line goes to stderr
+//! (see `summary` below).
 
 use super::ReportContext;
 use crate::scan::{ScanOutcome, Stats};
@@ -97,6 +98,7 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
         }
     }
     if !out.is_empty() {
+        out.push_str(&super::summary::render(outcome));
         let _ = writeln!(
             out,
             "\n`keyless explain <rule-id>` shows every step; --format json carries them all."
@@ -145,6 +147,11 @@ pub fn summary(stats: &Stats, elapsed: Duration) -> String {
         human_bytes(stats.bytes_scanned),
         elapsed.as_secs_f64()
     );
+    // Throughput only when the time is long enough to mean something.
+    if elapsed.as_millis() >= 100 && stats.bytes_scanned > 0 {
+        let per_second = (stats.bytes_scanned as f64 / elapsed.as_secs_f64()) as u64;
+        let _ = write!(line, " ({}/s)", human_bytes(per_second));
+    }
     let s = &stats.skipped;
     let skipped: Vec<String> = [
         (s.binary, "binary"),

@@ -3,9 +3,12 @@
 //! Reports receive findings that already hold only masked previews, masked lines and fingerprints (see
 //! `finding.rs`); a full secret reaches a report only when `--show-secrets` put it there.
 
+pub mod compact;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
+pub mod summary;
 pub mod write;
 
 use crate::cli::Format;
@@ -25,5 +28,7 @@ pub fn render(format: Format, outcome: &ScanOutcome, ctx: &ReportContext<'_>) ->
         Format::Text => human::render(outcome, ctx),
         Format::Json => json::render(outcome),
         Format::Sarif => sarif::render(outcome, ctx.rules, ctx.automation_id),
+        Format::Compact => compact::render(outcome),
+        Format::Markdown => markdown::render(outcome),
     }
 }

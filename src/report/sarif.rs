@@ -21,6 +21,12 @@ use std::collections::BTreeMap;
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const MAX_RESULTS: usize = 25_000;
 pub const FINGERPRINT_NAME: &str = "keyless/v1";
+/// The category of a scan of files, staged changes or a diff (`--history` has its own).
+pub const DEFAULT_AUTOMATION_ID: &str = "keyless/";
+/// The notification that says a report was cut to [`MAX_RESULTS`].
+pub const TRUNCATED_ID: &str = "keyless/results-truncated";
+/// The base every artifact URI is relative to (the name GitHub code scanning and Azure DevOps expect).
+pub const SRCROOT: &str = "%SRCROOT%";
 const INFORMATION_URI: &str = "https://github.com/keyless-scanner/keyless";
 const MAX_DESCRIPTION: usize = 1024;
 
@@ -52,6 +58,7 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>
         rules.rules.iter().map(|r| descriptor(r, rules)).collect();
     let driver = ToolComponent::builder()
         .name("keyless")
+        .full_name(concat!("keyless ", env!("CARGO_PKG_VERSION")))
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .information_uri(INFORMATION_URI)
@@ -87,14 +94,20 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>
         })
         .collect();
     if outcome.findings.len() > MAX_RESULTS {
+        let total = outcome.findings.len();
         notifications.push(
             Notification::builder()
                 .level("warning")
+                .descriptor(
+                    serde_sarif::sarif::ReportingDescriptorReference::builder()
+                        .id(TRUNCATED_ID)
+                        .build(),
+                )
                 .message(
                     Message::builder()
                         .text(format!(
-                            "{} findings; only the first {MAX_RESULTS} are in this file (the limit of GitHub code scanning). Use --format json for all of them.",
-                            outcome.findings.len()
+                            "{total} findings; this run holds the first {MAX_RESULTS} (GitHub code scanning takes at most {MAX_RESULTS} results a run) and {} left out. Use --format json for all of them.",
+                            total - MAX_RESULTS
                         ))
                         .build(),
                 )
@@ -112,11 +125,28 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>
         .invocations(vec![invocation])
         .results(results)
         .build();
-    run.automation_details = automation_id.map(|id| {
+    // SARIF 3.14.14: say what %SRCROOT% stands for. Its absolute URI is left out on purpose (the spec
+    // allows it): the report stays byte-for-byte the same on every machine and names no home folder.
+    run.original_uri_base_ids = Some(BTreeMap::from([(
+        SRCROOT.to_string(),
+        ArtifactLocation::builder()
+            .description(
+                Message::builder()
+                    .text(
+                        "The folder the scan reported paths from: the top of the git work tree, \
+                         else the one folder scanned, else the current folder.",
+                    )
+                    .build(),
+            )
+            .build(),
+    )]));
+    // GitHub Advanced Security for Azure DevOps refuses a run without automationDetails; GitHub code
+    // scanning reads the id as the analysis category.
+    run.automation_details = Some(
         serde_sarif::sarif::RunAutomationDetails::builder()
-            .id(id.to_string())
-            .build()
-    });
+            .id(automation_id.unwrap_or(DEFAULT_AUTOMATION_ID).to_string())
+            .build(),
+    );
 
     Sarif::builder()
         .schema(SCHEMA_URI)
@@ -364,7 +394,7 @@ fn result(f: &Finding) -> SarifResult {
 fn artifact(path: &str) -> ArtifactLocation {
     ArtifactLocation::builder()
         .uri(uri_encode(path))
-        .uri_base_id("%SRCROOT%")
+        .uri_base_id(SRCROOT)
         .build()
 }
 

@@ -4,6 +4,7 @@
 mod util;
 
 mod audit;
+mod completions;
 mod corpus;
 mod diff;
 mod exit_codes;
@@ -15,8 +16,10 @@ mod packs;
 mod properties;
 mod regressions;
 mod remediation;
+mod report_formats;
 mod reports;
 mod robustness;
+mod sarif_consumers;
 mod sarif_schema;
 mod scan_fixtures;
 mod staged;

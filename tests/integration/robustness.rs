@@ -399,7 +399,7 @@ fn every_example(t: &TempTree) -> usize {
 }
 
 /// No secret leaves unmasked: with every built-in rule's examples in a tree, the secrets that
-/// `--show-secrets` reveals appear nowhere in the text, JSON or SARIF reports, their files, the baseline
+/// `--show-secrets` reveals appear nowhere in the text, JSON, SARIF, compact or Markdown reports, their files, the baseline
 /// or stderr when it is not given.
 #[test]
 fn no_format_reveals_a_secret_without_show_secrets() {
@@ -427,7 +427,7 @@ fn no_format_reveals_a_secret_without_show_secrets() {
     assert!(secrets.len() >= 150, "{} secrets", secrets.len());
 
     let mut outputs: Vec<(String, String)> = Vec::new();
-    for format in ["text", "json", "sarif"] {
+    for format in ["text", "json", "sarif", "compact", "markdown"] {
         let (_, stdout, stderr) = run(t.keyless().args(["scan", ".", "--format", format]));
         outputs.push((format!("{format} stdout"), stdout));
         outputs.push((format!("{format} stderr"), stderr));

@@ -214,3 +214,42 @@ fn a_finding_carries_a_one_sentence_replacement_with_the_files_own_names() {
     assert!(summary.contains("orders"), "{summary}");
     assert_eq!(sql["remediation"]["kind"], "managed-identity");
 }
+
+#[test]
+fn compact_report_snapshot() {
+    let t = fixture_repo();
+    let (code, stdout, _) = run(t.keyless().args(["scan", ".", "--format", "compact"]));
+    assert_eq!(code, 1);
+    assert_eq!(stdout.lines().count(), PLANTED.len());
+    insta::assert_snapshot!("fixture_compact", stdout);
+}
+
+#[test]
+fn markdown_report_snapshot() {
+    let t = fixture_repo();
+    let (code, stdout, _) = run(t.keyless().args(["scan", ".", "--format", "markdown"]));
+    assert_eq!(code, 1);
+    assert_eq!(stdout.matches("<details>").count(), PLANTED.len());
+    insta::assert_snapshot!("fixture_markdown", stdout);
+}
+
+#[test]
+fn new_formats_do_not_contain_a_secret() {
+    let t = fixture_repo();
+    for format in ["compact", "markdown"] {
+        let (code, stdout, stderr) = run(t.keyless().args(["scan", ".", "--format", format]));
+        assert_eq!(code, 1, "{format}: {stderr}");
+        assert!(!stdout.is_empty(), "{format}");
+        assert_no_secret(&stdout);
+        assert_no_secret(&stderr);
+    }
+    // --show-secrets is the one way to see them.
+    let (_, stdout, _) = run(t.keyless().args([
+        "scan",
+        "src/Orders.Api/web.config",
+        "--format",
+        "compact",
+        "--show-secrets",
+    ]));
+    assert!(stdout.contains("C4m&Pa55w0rd!"), "{stdout}");
+}

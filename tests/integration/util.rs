@@ -113,9 +113,10 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-/// The stderr summary ends with a timing that changes from run to run.
+/// The stderr summary ends with a timing (and, for longer scans, a throughput) that changes from run to
+/// run.
 pub fn redact_timing(stderr: &str) -> String {
-    let re = regex::Regex::new(r"in \d+\.\d\ds").unwrap();
+    let re = regex::Regex::new(r"in \d+\.\d\ds( \([\d.]+ [KMG]?i?B/s\))?").unwrap();
     re.replace_all(stderr, "in [TIME]s").into_owned()
 }
 
