@@ -150,8 +150,25 @@ pub fn infer(path: &str, top: Option<&Path>, neighbours: &mut Neighbours) -> (Ho
     {
         return (Host::Aks, format!("{path} is a Kubernetes manifest"));
     }
+    if matches!(
+        lower.as_str(),
+        "kustomization.yaml" | "kustomization.yml" | "kustomization"
+    ) {
+        return (Host::Aks, format!("{name} is a Kustomize file"));
+    }
     for dir in Neighbours::folders(path, top) {
         let names = neighbours.list(&dir);
+        if names.iter().any(|n| {
+            matches!(
+                n.as_str(),
+                "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+            )
+        }) {
+            return (
+                Host::Aks,
+                format!("{} is a Kustomize folder", display_dir(&dir, top)),
+            );
+        }
         if names.iter().any(|n| n == "host.json") {
             return (
                 Host::Functions,

@@ -321,6 +321,11 @@ pub fn render(
         .cloned();
     let secret_name = key_vault_secret_name(key_name.as_deref().unwrap_or(&f.rule_id));
     names.insert("secret_name".to_string(), secret_name.clone());
+    let vault = ctx.placeholders.key_vault.as_deref().unwrap_or("<vault>");
+    names.insert(
+        "read_with".to_string(),
+        read_with(host, vault, &secret_name),
+    );
     let mut out = Rendered {
         kind,
         target: Some(target),
@@ -496,6 +501,39 @@ fn rotate_step(r: &Remediation, names: &BTreeMap<String, String>) -> Step {
             title: "Rotate the value that leaked".to_string(),
             commands: r.rotate.iter().map(|c| fill_command(c, names)).collect(),
         }
+    }
+}
+
+/// A pack's summary where no finding fills it (SARIF rule help, `keyless explain <rule-id>`): the reading
+/// is described for every host, other names stay as `<name>` slots.
+pub fn rule_summary(template: &str) -> String {
+    let mut names = BTreeMap::new();
+    names.insert(
+        "read_with".to_string(),
+        "(an App Service or Functions setting @Microsoft.KeyVault(VaultName=<vault>;SecretName=<secret-name>), a Container Apps keyvaultref secret, the AKS Secrets Store CSI driver with workload identity, or SecretClient with DefaultAzureCredential)".to_string(),
+    );
+    fill(template, &names)
+}
+
+/// How the host reads a Key Vault secret with its identity, in the words of a summary (`{read_with}` in a
+/// pack's summary): an App Service setting means nothing to a pod.
+fn read_with(host: Host, vault: &str, name: &str) -> String {
+    match host {
+        Host::Appservice | Host::Functions => format!(
+            "through an App Service or Functions setting @Microsoft.KeyVault(VaultName={vault};SecretName={name}), which the platform resolves with the app's identity"
+        ),
+        Host::Containerapps => format!(
+            "through a Container Apps secret keyvaultref:https://{vault}.vault.azure.net/secrets/{name} with the app's identity, referenced from the container's environment"
+        ),
+        Host::Aks => format!(
+            "through the Secrets Store CSI driver (a SecretProviderClass for {name} in {vault}, read with the pod's workload identity and synced to the Kubernetes Secret that the manifest or the chart's existingSecret value names)"
+        ),
+        Host::GithubActions => format!(
+            "in the workflow after azure/login with OpenID Connect (az keyvault secret show --vault-name {vault} -n {name})"
+        ),
+        Host::Vm | Host::Vmss => format!(
+            "through SecretClient and DefaultAzureCredential (secret {name} in {vault})"
+        ),
     }
 }
 

@@ -235,7 +235,7 @@ fn kind_tag(kind: crate::rules::RemediationKind) -> &'static str {
 
 fn help_text(rule: &Rule, rules: &RuleSet) -> String {
     let remediation = rules.remediation_of(rule);
-    let summary = crate::remediation::fill(&remediation.summary, &Default::default());
+    let summary = crate::remediation::rule_summary(&remediation.summary);
     let mut s = format!("{}\n\nReplace it: {summary}\n", rule.title);
     if !remediation.docs.is_empty() {
         s.push_str("\nDocs: ");
@@ -262,7 +262,7 @@ pub fn help_markdown(rule: &Rule, rules: &RuleSet) -> String {
         md.push_str(&rule.description);
         md.push_str("\n\n");
     }
-    let summary = crate::remediation::fill(&r.summary, &Default::default());
+    let summary = crate::remediation::rule_summary(&r.summary);
     md.push_str(&format!("### {heading}\n\n{summary}\n\n"));
     if !r.guide.is_empty() {
         md.push_str(&r.guide);

@@ -362,3 +362,39 @@ fn secrets_in_infrastructure_code_are_named_and_answered_from_their_resource() {
     assert!(all.contains("sensitive = true"), "{all}");
     assert!(!all.contains("@Microsoft.KeyVault"), "{all}");
 }
+
+/// A password in Helm values or a Kustomize secretGenerator is read by a pod: the Key Vault route says how
+/// a pod reads it (the Secrets Store CSI driver with workload identity, the chart's existingSecret), not
+/// an App Service setting; a plain script on a VM is told SecretClient.
+#[test]
+fn key_vault_summaries_name_the_way_the_host_reads_the_secret() {
+    let t = TempTree::new();
+    t.write(
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+    );
+    t.write(
+        "chart/values.yaml",
+        "postgresql:\n  auth:\n    password: \"Vq8wLzT3rPk2Nd6s\"\n",
+    );
+    t.write(
+        "deploy/kustomization.yaml",
+        "secretGenerator:\n  - name: db\n    literals:\n      - DB_PASSWORD=Zr7kQ2mZ7pLxWq9e\n",
+    );
+    t.write("tools/run.env", "DB_PASSWORD=Xk9pq7Lm2vB8zTq1\n");
+    for dir in ["chart", "deploy"] {
+        let r = remediation_of(&t, dir, &[]);
+        assert_eq!(r["host"], "aks", "{dir}: {r}");
+        let summary = r["summary"].as_str().unwrap();
+        assert!(
+            summary.contains("Secrets Store CSI driver"),
+            "{dir}: {summary}"
+        );
+        assert!(!summary.contains("App Service"), "{dir}: {summary}");
+    }
+    let vm = remediation_of(&t, "tools", &[]);
+    assert_eq!(vm["host"], "vm");
+    let summary = vm["summary"].as_str().unwrap();
+    assert!(summary.contains("SecretClient"), "{summary}");
+    assert!(!summary.contains("App Service"), "{summary}");
+}
