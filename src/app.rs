@@ -19,15 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Nothing at or above the failure threshold.
-    Clean,
-    /// Findings at or above the threshold, or failed rule checks.
-    Findings,
-    /// Something could not be read; reports were still written.
-    Error,
-}
+pub use crate::outcome::Outcome;
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {

@@ -94,7 +94,7 @@ pub fn first_commit_refreshed(top: &Path) -> Option<String> {
             .map(str::trim)
             != Some(id.as_str())
         {
-            let _ = crate::report::write::write_atomically(&cache, format!("{id}\n").as_bytes());
+            let _ = crate::atomic::write_atomically(&cache, format!("{id}\n").as_bytes());
         }
     }
     Some(id)

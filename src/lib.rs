@@ -7,6 +7,7 @@
 //! exit code; `app` holds the commands so tests and benches can call them.
 
 pub mod app;
+pub mod atomic;
 pub mod audit;
 pub mod baseline;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod finding;
 pub mod fix;
 pub mod git;
 pub mod gitscan;
+pub mod outcome;
 pub mod remediation;
 pub mod report;
 pub mod rules;

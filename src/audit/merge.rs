@@ -7,12 +7,12 @@
 //! shard its key hashes to, and as many repositories as the list holds. With `--repos` the missing ones
 //! are named as well. Any mismatch is an error and nothing is written.
 
-use super::cli::MergeArgs;
 use super::list::RepoList;
 use super::run::outcome_of;
 use super::shard::Shard;
 use super::summary::{Status, Summary};
-use crate::app::Outcome;
+use crate::cli::MergeArgs;
+use crate::outcome::Outcome;
 use anyhow::{bail, Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -10,16 +10,15 @@
 //! Cloning a URL from the list is the one time keyless touches the network, and only because the list
 //! asks for it: the scan of each clone is the ordinary offline `keyless scan`.
 
-pub mod cli;
 pub mod list;
 pub mod merge;
 pub mod run;
 pub mod shard;
 pub mod summary;
 
-use crate::app::Outcome;
+use crate::cli::{AuditArgs, AuditCommand};
+use crate::outcome::Outcome;
 use anyhow::Result;
-use cli::{AuditArgs, AuditCommand};
 
 pub fn run(args: &AuditArgs) -> Result<Outcome> {
     match &args.command {

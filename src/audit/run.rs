@@ -8,12 +8,12 @@
 //! first and the JSON (which carries the completeness record) last, each atomically. So whatever point
 //! a shard is killed at, the out-dir holds whole report pairs and nothing else, and a rerun skips them.
 
-use super::cli::AuditArgs;
 use super::list::{redact, Repo, RepoList};
 use super::shard::{Shard, JOB_INDEX_VAR};
 use super::summary::{AuditRecord, ListInfo, RepoEntry, Status, Summary, KEYLESS_VERSION};
-use crate::app::Outcome;
-use crate::report::write::write_atomically;
+use crate::atomic::write_atomically;
+use crate::cli::AuditArgs;
+use crate::outcome::Outcome;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -217,8 +217,8 @@ impl Summary {
     pub fn write(&self, dir: &Path) -> Result<()> {
         let mut json = serde_json::to_string_pretty(self).expect("the summary serialises");
         json.push('\n');
-        crate::report::write::write_atomically(&dir.join("summary.json"), json.as_bytes())?;
-        crate::report::write::write_atomically(&dir.join("summary.md"), self.markdown().as_bytes())
+        crate::atomic::write_atomically(&dir.join("summary.json"), json.as_bytes())?;
+        crate::atomic::write_atomically(&dir.join("summary.md"), self.markdown().as_bytes())
     }
 
     pub fn markdown(&self) -> String {

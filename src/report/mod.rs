@@ -9,7 +9,8 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod summary;
-pub mod write;
+/// Atomic file writes moved down to [`crate::atomic`] (git's cache uses them too); the old path stays.
+pub use crate::atomic as write;
 
 use crate::cli::Format;
 use crate::rules::RuleSet;

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod architecture;
 mod audit;
 mod completions;
 mod corpus;
