@@ -20,6 +20,7 @@ pub mod gitscan;
 pub mod outcome;
 pub mod remediation;
 pub mod report;
+pub mod rule_check;
 pub mod rules;
 pub mod scan;
 pub mod severity;

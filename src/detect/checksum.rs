@@ -48,12 +48,6 @@ fn mix(mut lo: u32, mut hi: u32) -> (u32, u32) {
     (lo, hi)
 }
 
-/// The seed for a key kind name such as `Default0`: its eight ASCII bytes, big-endian.
-pub fn seed(kind: &str) -> Option<u64> {
-    let bytes: [u8; 8] = kind.as_bytes().try_into().ok()?;
-    Some(u64::from_be_bytes(bytes))
-}
-
 /// Whether `key` (standard or URL-safe base64, padding optional) carries a valid checksum for one of the
 /// `seeds`.
 pub fn is_azure_identifiable(key: &str, seeds: &[u64]) -> bool {
@@ -167,6 +161,7 @@ fn cask_base62_checksum(sum: &[u8; 4], len: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::checksum_seed as seed;
 
     /// SymCrypt's published Marvin32 test vectors.
     #[test]

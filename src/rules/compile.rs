@@ -160,13 +160,20 @@ impl Remediation {
     }
 }
 
+/// The seed a pack names for a key kind such as `Default0`: its eight ASCII bytes, big-endian. Part of the
+/// pack format; the engine (`detect::checksum`) only receives the numbers.
+pub fn checksum_seed(kind: &str) -> Option<u64> {
+    let bytes: [u8; 8] = kind.as_bytes().try_into().ok()?;
+    Some(u64::from_be_bytes(bytes))
+}
+
 /// A checksum a secret must carry to count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Checksum {
     /// Azure identifiable keys: Marvin32 of the decoded key, one of these seeds.
     AzureIdentifiable(Vec<u64>),
     /// Common annotated security keys (`...JQQJ9...`): Marvin32 of the first 80 characters' bytes, written
-    /// in base64 or Base62 at the end of the key (see [`crate::detect::checksum::is_cask`]).
+    /// in base64 or Base62 at the end of the key (the engine's `detect::checksum` checks it).
     Cask(Vec<u64>),
 }
 
@@ -499,7 +506,7 @@ fn compile_rule(
         r.checksum_seeds
             .iter()
             .map(|s| {
-                crate::detect::checksum::seed(s).ok_or_else(|| {
+                checksum_seed(s).ok_or_else(|| {
                     at("checksum_seeds")(format!("seed '{s}' must be 8 ASCII characters"))
                 })
             })
@@ -522,10 +529,9 @@ fn compile_rule(
         }
         // Every CASK key uses the Default0 seed; a pack may name others for a future version.
         Some("cask") if r.checksum_seeds.is_empty() => {
-            Some(Checksum::Cask(vec![crate::detect::checksum::seed(
-                "Default0",
-            )
-            .expect("eight ASCII characters")]))
+            Some(Checksum::Cask(vec![
+                checksum_seed("Default0").expect("eight ASCII characters")
+            ]))
         }
         Some("cask") => Some(Checksum::Cask(seeds()?)),
         Some(other) => {

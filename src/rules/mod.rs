@@ -3,13 +3,12 @@
 //! A [`RuleSet`] is built once per run and shared read-only by every scanning thread.
 
 pub mod builtin;
-pub mod check;
 pub mod compile;
 pub mod syntax;
 
 pub use compile::{
-    Checksum, Command, Iac, Pack, PackError, Remediation, RemediationKind, RemediationSource, Rule,
-    Shell,
+    checksum_seed, Checksum, Command, Iac, Pack, PackError, Remediation, RemediationKind,
+    RemediationSource, Rule, Shell,
 };
 
 use anyhow::{bail, Context, Result};

@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "report",
     "scan",
     "walk",
+    "rule_check",
     "config",
     "remediation",
     "baseline",
@@ -45,11 +46,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "remediation",
         "fix",
         "rewrite plans still live in fix; they belong under remediation/",
-    ),
-    (
-        "rules",
-        "detect",
-        "rules check runs the detector; compile takes checksum names from detect",
     ),
 ];
 

@@ -1,11 +1,12 @@
-//! `keyless rules check`: every rule proves itself on its own examples.
+//! `keyless rules check`: every rule proves itself on its own examples. It runs the engine (`detect`) on
+//! the packs (`rules`), so it sits above both: rules stay data that the engine reads.
 //!
 //! Each positive example must produce a finding of that rule through the real engine (keywords, window,
 //! regex and validators), and each negative example must produce none; so a keyword typo or an over-eager
 //! placeholder filter shows up here rather than as a silent miss in production.
 
-use super::RuleSet;
 use crate::detect::Detector;
+use crate::rules::RuleSet;
 use std::sync::Arc;
 
 /// Rules need at least this many examples and negative examples.
@@ -85,15 +86,19 @@ pub fn check(rules: Arc<RuleSet>) -> Vec<CheckFailure> {
         if r.guide.is_empty() {
             missing.push("a guide");
         }
-        if r.kind == super::RemediationKind::ManagedIdentity && !every_rule_borrows(&rules, pack) {
-            let pack_rules: Vec<&super::Rule> = rules
+        if r.kind == crate::rules::RemediationKind::ManagedIdentity
+            && !every_rule_borrows(&rules, pack)
+        {
+            let pack_rules: Vec<&crate::rules::Rule> = rules
                 .rules
                 .iter()
                 .filter(|rule| std::ptr::eq(rules.pack_of(rule), pack))
                 .collect();
-            let borrows =
-                |rule: &&super::Rule| rule.remediation != super::RemediationSource::Pack(rule.pack);
-            let own: Vec<&&super::Rule> = pack_rules.iter().filter(|rule| !borrows(rule)).collect();
+            let borrows = |rule: &&crate::rules::Rule| {
+                rule.remediation != crate::rules::RemediationSource::Pack(rule.pack)
+            };
+            let own: Vec<&&crate::rules::Rule> =
+                pack_rules.iter().filter(|rule| !borrows(rule)).collect();
             if r.after.is_none() && own.iter().any(|rule| rule.after.is_none()) {
                 missing.push("the identity-based form (`after`, on the pack or every rule)");
             }
@@ -133,14 +138,14 @@ pub fn check(rules: Arc<RuleSet>) -> Vec<CheckFailure> {
 }
 
 /// A pack whose rules all use another pack's remediation (`remediation = "..."`) has no own data to check.
-fn every_rule_borrows(rules: &RuleSet, pack: &super::Pack) -> bool {
+fn every_rule_borrows(rules: &RuleSet, pack: &crate::rules::Pack) -> bool {
     let mut own = rules
         .rules
         .iter()
         .filter(|rule| std::ptr::eq(rules.pack_of(rule), pack))
         .peekable();
     own.peek().is_some()
-        && own.all(|rule| rule.remediation != super::RemediationSource::Pack(rule.pack))
+        && own.all(|rule| rule.remediation != crate::rules::RemediationSource::Pack(rule.pack))
 }
 
 fn shorten(s: &str) -> String {
