@@ -114,6 +114,8 @@ pub enum Format {
     Compact,
     /// For pull-request comments and `$GITHUB_STEP_SUMMARY` (kept under 65,536 characters).
     Markdown,
+    /// One self-contained page for audits: totals, charts, a sortable and filterable table, every guide.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

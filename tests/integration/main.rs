@@ -11,6 +11,7 @@ mod exit_codes;
 mod fix;
 mod history;
 mod hooks;
+mod html_report;
 mod json_schema;
 mod packs;
 mod properties;
