@@ -246,6 +246,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub remediation: RemediationArgs,
 
+    /// No progress line and no summary line on standard error (errors and notes are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// When to use colour in the text report (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

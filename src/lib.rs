@@ -16,6 +16,7 @@ pub mod finding;
 pub mod fix;
 pub mod git;
 pub mod gitscan;
+pub mod progress;
 pub mod remediation;
 pub mod report;
 pub mod rules;

@@ -14,6 +14,7 @@ mod hooks;
 mod html_report;
 mod json_schema;
 mod packs;
+mod progress;
 mod properties;
 mod regressions;
 mod remediation;
