@@ -895,11 +895,13 @@ mod tests {
         let present = dir.path().join("present.env");
         std::fs::write(&present, "DB_PASSWORD=Vq8wLzT3rPk2Nd6s\n").unwrap();
         let shared = Mutex::new(Collector::default());
+        let progress = Progress::default();
         {
             let mut worker = Worker {
                 scanner: FileScanner::new(&detector, &key, &settings),
                 local: Collector::default(),
                 shared: &shared,
+                progress: &progress,
             };
             worker.visit(Visit::File {
                 fs_path: dir.path().join("vanished.env"),
@@ -911,6 +913,15 @@ mod tests {
             });
         }
         let collected = shared.into_inner().unwrap();
+        // The progress counters saw what the collector saw.
+        assert_eq!(
+            progress.snapshot(),
+            ProgressSnapshot {
+                files: collected.stats.files_scanned,
+                bytes: collected.stats.bytes_scanned,
+                findings: collected.findings.len() as u64,
+            }
+        );
         assert_eq!(collected.errors.len(), 1);
         assert_eq!(collected.errors[0].path, "vanished.env");
         assert!(collected.errors[0].message.starts_with("cannot open"));
