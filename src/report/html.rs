@@ -182,8 +182,8 @@ fn chart(out: &mut String, title: &str, mut rows: Vec<(String, Row)>, by_count: 
         }
     }
     const WIDTH: usize = 440;
-    const LABEL: usize = 170;
-    const BAR_AREA: usize = 220;
+    const LABEL: usize = 196;
+    const BAR_AREA: usize = 196;
     const ROW: usize = 24;
     let max = rows
         .iter()
