@@ -696,7 +696,7 @@ pub struct ProgressSnapshot {
 }
 
 impl Progress {
-    fn record(&self, result: &FileResult) {
+    pub(crate) fn record(&self, result: &FileResult) {
         if let FileResult::Scanned { bytes, findings } = result {
             self.files.fetch_add(1, Ordering::Relaxed);
             self.bytes.fetch_add(*bytes, Ordering::Relaxed);
