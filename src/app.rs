@@ -405,6 +405,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         None => engine(&config)?,
     };
     let started = Instant::now();
+    let progress = crate::progress::ProgressDisplay::start(config.progress.clone(), args.quiet);
     let mut outcome = if let Some((top, mb)) = &diff {
         let (outcome, diff_notes) = gitscan::run_diff(&config, &detector, &key, top, mb)?;
         notes.extend(diff_notes);
@@ -423,6 +424,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         scan::run(&config, &detector, &key)
     };
     let elapsed = started.elapsed();
+    progress.finish();
     let mut rctx = remediation_context(&args.remediation, &config);
     rctx.plan_fixes &= diff.is_none() && !args.history;
     remediation::attach(&rules, &mut outcome.findings, &rctx);
@@ -534,7 +536,9 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
     for n in &notes {
         let _ = writeln!(err, "{n}");
     }
-    let _ = writeln!(err, "{}", report::human::summary(&outcome.stats, elapsed));
+    if !args.quiet {
+        let _ = writeln!(err, "{}", report::human::summary(&outcome.stats, elapsed));
+    }
 
     Ok(if !outcome.errors.is_empty() {
         Outcome::Error

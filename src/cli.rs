@@ -114,6 +114,8 @@ pub enum Format {
     Compact,
     /// For pull-request comments and `$GITHUB_STEP_SUMMARY` (kept under 65,536 characters).
     Markdown,
+    /// One self-contained page for audits: totals, charts, a sortable and filterable table, every guide.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -243,6 +245,10 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub remediation: RemediationArgs,
+
+    /// No progress line and no summary line on standard error (errors and notes are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
 
     /// When to use colour in the text report (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

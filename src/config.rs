@@ -65,6 +65,8 @@ pub struct Config {
     pub severity_overrides: Vec<SeverityOverride>,
     pub format: Format,
     pub output: Option<PathBuf>,
+    /// Files, bytes and findings so far, bumped by the scan's workers for a progress display.
+    pub progress: std::sync::Arc<crate::scan::Progress>,
     pub reports: Vec<(Format, PathBuf)>,
     pub fail_on: FailOn,
     pub min_confidence: crate::severity::Confidence,
@@ -189,6 +191,7 @@ impl Config {
             severity_overrides,
             format: args.format,
             output: args.output.clone(),
+            progress: Default::default(),
             reports,
             fail_on: args.fail_on.or(project.fail_on).unwrap_or(FailOn::Low),
             min_confidence: args

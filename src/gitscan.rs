@@ -65,6 +65,7 @@ pub fn run_staged(
     let changes = in_scope(config, &scope, git::staged_changes(top)?);
     let mut scanner = FileScanner::new(detector, key, &settings);
     for (path, result) in scan_changes(config, &mut scanner, top, &changes)? {
+        config.progress.record(&result);
         collector.record(path, result);
     }
     let staged: BTreeSet<&str> = changes.iter().map(|c| c.path.as_str()).collect();
@@ -114,6 +115,7 @@ pub fn run_diff(
                 }
             }
         }
+        config.progress.record(&result);
         collector.record(path, result);
     }
 
@@ -310,11 +312,9 @@ pub fn run_history(
                             for ((oid, path, _), bytes) in
                                 batch.iter().zip(git::read_blobs(top, &oids)?)
                             {
-                                out.push((
-                                    oid.clone(),
-                                    path.clone(),
-                                    scanner.scan_bytes(path, &bytes),
-                                ));
+                                let result = scanner.scan_bytes(path, &bytes);
+                                config.progress.record(&result);
+                                out.push((oid.clone(), path.clone(), result));
                             }
                         }
                         Ok(out)

@@ -18,6 +18,7 @@ pub mod fix;
 pub mod git;
 pub mod gitscan;
 pub mod outcome;
+pub mod progress;
 pub mod remediation;
 pub mod report;
 pub mod rule_check;

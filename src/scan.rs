@@ -17,6 +17,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// What standard input is called in reports.
@@ -677,6 +678,42 @@ impl ColumnCache {
     }
 }
 
+/// Running totals that the workers bump after each file, for a progress display to read while the scan
+/// goes on (the engine draws nothing itself). Relaxed atomics: a display needs no ordering.
+#[derive(Debug, Default)]
+pub struct Progress {
+    files: AtomicU64,
+    bytes: AtomicU64,
+    findings: AtomicU64,
+}
+
+/// One reading of [`Progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProgressSnapshot {
+    pub files: u64,
+    pub bytes: u64,
+    pub findings: u64,
+}
+
+impl Progress {
+    pub(crate) fn record(&self, result: &FileResult) {
+        if let FileResult::Scanned { bytes, findings } = result {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(*bytes, Ordering::Relaxed);
+            self.findings
+                .fetch_add(findings.len() as u64, Ordering::Relaxed);
+        }
+    }
+
+    pub fn snapshot(&self) -> ProgressSnapshot {
+        ProgressSnapshot {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            findings: self.findings.load(Ordering::Relaxed),
+        }
+    }
+}
+
 /// Collects per-file results into an outcome.
 #[derive(Default)]
 pub(crate) struct Collector {
@@ -767,6 +804,7 @@ pub(crate) fn walk_paths(
             scanner: FileScanner::new(detector, key, settings),
             local: Collector::default(),
             shared: &shared,
+            progress: &config.progress,
         }
         .into_visitor()
     });
@@ -777,6 +815,7 @@ struct Worker<'a> {
     scanner: FileScanner<'a>,
     local: Collector,
     shared: &'a Mutex<Collector>,
+    progress: &'a Progress,
 }
 
 impl<'a> Worker<'a> {
@@ -796,6 +835,7 @@ impl<'a> Worker<'a> {
                         f.fs_path = Some(fs_path.clone());
                     }
                 }
+                self.progress.record(&result);
                 self.local.record(display, result);
             }
             Visit::Skipped { reason, .. } => self.local.skip(reason),
@@ -855,11 +895,13 @@ mod tests {
         let present = dir.path().join("present.env");
         std::fs::write(&present, "DB_PASSWORD=Vq8wLzT3rPk2Nd6s\n").unwrap();
         let shared = Mutex::new(Collector::default());
+        let progress = Progress::default();
         {
             let mut worker = Worker {
                 scanner: FileScanner::new(&detector, &key, &settings),
                 local: Collector::default(),
                 shared: &shared,
+                progress: &progress,
             };
             worker.visit(Visit::File {
                 fs_path: dir.path().join("vanished.env"),
@@ -871,6 +913,15 @@ mod tests {
             });
         }
         let collected = shared.into_inner().unwrap();
+        // The progress counters saw what the collector saw.
+        assert_eq!(
+            progress.snapshot(),
+            ProgressSnapshot {
+                files: collected.stats.files_scanned,
+                bytes: collected.stats.bytes_scanned,
+                findings: collected.findings.len() as u64,
+            }
+        );
         assert_eq!(collected.errors.len(), 1);
         assert_eq!(collected.errors[0].path, "vanished.env");
         assert!(collected.errors[0].message.starts_with("cannot open"));

@@ -1,9 +1,11 @@
-//! Turning a scan outcome into bytes: text for people, JSON for tools, SARIF for code-scanning services.
+//! Turning a scan outcome into bytes: text for people, JSON for tools, SARIF for code-scanning services,
+//! Markdown for pull requests, HTML for audits.
 //!
 //! Reports receive findings that already hold only masked previews, masked lines and fingerprints (see
 //! `finding.rs`); a full secret reaches a report only when `--show-secrets` put it there.
 
 pub mod compact;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -31,5 +33,6 @@ pub fn render(format: Format, outcome: &ScanOutcome, ctx: &ReportContext<'_>) ->
         Format::Sarif => sarif::render(outcome, ctx.rules, ctx.automation_id),
         Format::Compact => compact::render(outcome),
         Format::Markdown => markdown::render(outcome),
+        Format::Html => html::render(outcome),
     }
 }

@@ -12,6 +12,7 @@ const LAYERS: &[&str] = &[
     "gitscan",
     "fix",
     "report",
+    "progress",
     "scan",
     "walk",
     "rule_check",

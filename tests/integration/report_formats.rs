@@ -21,10 +21,10 @@ fn compact_is_one_line_per_finding_in_the_editor_shape() {
 }
 
 #[test]
-fn compact_and_markdown_escape_control_characters_in_paths() {
+fn compact_markdown_and_html_escape_control_characters_in_paths() {
     let t = TempTree::new();
     t.write("evil\x1b[31m.txt", SECRET_LINE);
-    for format in ["compact", "markdown"] {
+    for format in ["compact", "markdown", "html"] {
         let (_, stdout, _) = run(t.keyless().args(["scan", ".", "--format", format]));
         assert!(!stdout.contains('\x1b'), "{format}: {stdout:?}");
         assert!(stdout.contains("evil\\u{1b}[31m.txt"), "{format}: {stdout}");
@@ -111,7 +111,7 @@ fn every_format_can_be_an_extra_report() {
         .args(["scan", "app.txt", "--report", "pdf=x.pdf"]));
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("expected one of text, json, sarif, compact, markdown"),
+        stderr.contains("expected one of text, json, sarif, compact, markdown, html"),
         "{stderr}"
     );
 }

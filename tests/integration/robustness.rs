@@ -427,7 +427,7 @@ fn no_format_reveals_a_secret_without_show_secrets() {
     assert!(secrets.len() >= 150, "{} secrets", secrets.len());
 
     let mut outputs: Vec<(String, String)> = Vec::new();
-    for format in ["text", "json", "sarif", "compact", "markdown"] {
+    for format in ["text", "json", "sarif", "compact", "markdown", "html"] {
         let (_, stdout, stderr) = run(t.keyless().args(["scan", ".", "--format", format]));
         outputs.push((format!("{format} stdout"), stdout));
         outputs.push((format!("{format} stderr"), stderr));

@@ -4,7 +4,7 @@
 use crate::util::*;
 
 /// `(path, line)` of every credential planted in `fixtures/tree`.
-const PLANTED: &[(&str, u64)] = &[
+pub const PLANTED: &[(&str, u64)] = &[
     (".env", 4),
     (".github/workflows/deploy.yml", 10),
     ("docker-compose.yml", 6),
@@ -49,7 +49,7 @@ pub fn fixture_repo() -> TempTree {
     t
 }
 
-fn assert_no_secret(output: &str) {
+pub fn assert_no_secret(output: &str) {
     for s in SECRETS {
         assert!(!output.contains(s), "a report leaked {s:?}:\n{output}");
     }
@@ -236,7 +236,7 @@ fn markdown_report_snapshot() {
 #[test]
 fn new_formats_do_not_contain_a_secret() {
     let t = fixture_repo();
-    for format in ["compact", "markdown"] {
+    for format in ["compact", "markdown", "html"] {
         let (code, stdout, stderr) = run(t.keyless().args(["scan", ".", "--format", format]));
         assert_eq!(code, 1, "{format}: {stderr}");
         assert!(!stdout.is_empty(), "{format}");
