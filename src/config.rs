@@ -66,7 +66,7 @@ pub struct Config {
     pub format: Format,
     pub output: Option<PathBuf>,
     /// Files, bytes and findings so far, bumped by the scan's workers for a progress display.
-    pub progress: std::sync::Arc<crate::scan::Progress>,
+    pub progress: std::sync::Arc<crate::tally::Progress>,
     pub reports: Vec<(Format, PathBuf)>,
     pub fail_on: FailOn,
     pub min_confidence: crate::severity::Confidence,

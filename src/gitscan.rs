@@ -65,7 +65,7 @@ pub fn run_staged(
     let changes = in_scope(config, &scope, git::staged_changes(top)?);
     let mut scanner = FileScanner::new(detector, key, &settings);
     for (path, result) in scan_changes(config, &mut scanner, top, &changes)? {
-        config.progress.record(&result);
+        crate::scan::count(&config.progress, &result);
         collector.record(path, result);
     }
     let staged: BTreeSet<&str> = changes.iter().map(|c| c.path.as_str()).collect();
@@ -115,7 +115,7 @@ pub fn run_diff(
                 }
             }
         }
-        config.progress.record(&result);
+        crate::scan::count(&config.progress, &result);
         collector.record(path, result);
     }
 
@@ -313,7 +313,7 @@ pub fn run_history(
                                 batch.iter().zip(git::read_blobs(top, &oids)?)
                             {
                                 let result = scanner.scan_bytes(path, &bytes);
-                                config.progress.record(&result);
+                                crate::scan::count(&config.progress, &result);
                                 out.push((oid.clone(), path.clone(), result));
                             }
                         }

@@ -27,4 +27,5 @@ pub mod scan;
 pub mod severity;
 pub mod source;
 pub mod suppress;
+pub mod tally;
 pub mod walk;

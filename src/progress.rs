@@ -5,7 +5,7 @@
 //! has taken [`DELAY`]: a quick scan prints nothing but its report. It is cleared before the report is
 //! written, so the two never mix on one screen.
 
-use crate::scan::Progress;
+use crate::tally::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::mpsc::{self, RecvTimeoutError};

@@ -12,12 +12,12 @@ use crate::rules::RuleSet;
 use crate::severity::Severity;
 use crate::source::{self, Decoded};
 use crate::suppress::{Allowlist, InlineAllow};
+pub use crate::tally::{Progress, ProgressSnapshot};
 use crate::walk::{self, SkipReason, Visit};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// What standard input is called in reports.
@@ -678,39 +678,10 @@ impl ColumnCache {
     }
 }
 
-/// Running totals that the workers bump after each file, for a progress display to read while the scan
-/// goes on (the engine draws nothing itself). Relaxed atomics: a display needs no ordering.
-#[derive(Debug, Default)]
-pub struct Progress {
-    files: AtomicU64,
-    bytes: AtomicU64,
-    findings: AtomicU64,
-}
-
-/// One reading of [`Progress`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProgressSnapshot {
-    pub files: u64,
-    pub bytes: u64,
-    pub findings: u64,
-}
-
-impl Progress {
-    pub(crate) fn record(&self, result: &FileResult) {
-        if let FileResult::Scanned { bytes, findings } = result {
-            self.files.fetch_add(1, Ordering::Relaxed);
-            self.bytes.fetch_add(*bytes, Ordering::Relaxed);
-            self.findings
-                .fetch_add(findings.len() as u64, Ordering::Relaxed);
-        }
-    }
-
-    pub fn snapshot(&self) -> ProgressSnapshot {
-        ProgressSnapshot {
-            files: self.files.load(Ordering::Relaxed),
-            bytes: self.bytes.load(Ordering::Relaxed),
-            findings: self.findings.load(Ordering::Relaxed),
-        }
+/// Bumps the progress counters for one file's result.
+pub(crate) fn count(progress: &Progress, result: &FileResult) {
+    if let FileResult::Scanned { bytes, findings } = result {
+        progress.add(*bytes, findings.len() as u64);
     }
 }
 
@@ -835,7 +806,7 @@ impl<'a> Worker<'a> {
                         f.fs_path = Some(fs_path.clone());
                     }
                 }
-                self.progress.record(&result);
+                count(self.progress, &result);
                 self.local.record(display, result);
             }
             Visit::Skipped { reason, .. } => self.local.skip(reason),

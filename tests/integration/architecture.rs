@@ -12,7 +12,6 @@ const LAYERS: &[&str] = &[
     "gitscan",
     "fix",
     "report",
-    "progress",
     "scan",
     "walk",
     "rule_check",
@@ -29,6 +28,8 @@ const LAYERS: &[&str] = &[
     "source",
     "atomic",
     "outcome",
+    "progress",
+    "tally",
 ];
 
 /// Upward references that remain, each with the reason (issue 14 tracks them).
