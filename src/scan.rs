@@ -31,6 +31,22 @@ pub struct Skipped {
     pub symlink: u64,
 }
 
+impl Skipped {
+    /// The non-zero counts in words (`3 binary`, `1 symlink`), for the stderr line and the text summary.
+    pub fn described(&self) -> Vec<String> {
+        [
+            (self.binary, "binary"),
+            (self.too_large, "too large"),
+            (self.not_regular_file, "not a regular file"),
+            (self.symlink, "symlink"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, why)| format!("{n} {why}"))
+        .collect()
+    }
+}
+
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
 pub struct SeverityCounts {
     pub critical: u64,

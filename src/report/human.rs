@@ -152,17 +152,7 @@ pub fn summary(stats: &Stats, elapsed: Duration) -> String {
         let per_second = (stats.bytes_scanned as f64 / elapsed.as_secs_f64()) as u64;
         let _ = write!(line, " ({}/s)", human_bytes(per_second));
     }
-    let s = &stats.skipped;
-    let skipped: Vec<String> = [
-        (s.binary, "binary"),
-        (s.too_large, "too large"),
-        (s.not_regular_file, "not a regular file"),
-        (s.symlink, "symlink"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect();
+    let skipped = stats.skipped.described();
     if !skipped.is_empty() {
         let _ = write!(line, "; skipped {}", skipped.join(", "));
     }

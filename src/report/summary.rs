@@ -82,17 +82,7 @@ pub fn render(outcome: &ScanOutcome) -> String {
         }
     );
 
-    let s = &outcome.stats.skipped;
-    let skipped: Vec<String> = [
-        (s.binary, "binary"),
-        (s.too_large, "too large"),
-        (s.not_regular_file, "not a regular file"),
-        (s.symlink, "symlink"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, why)| format!("{n} {why}"))
-    .collect();
+    let skipped = outcome.stats.skipped.described();
     if !skipped.is_empty() {
         let _ = writeln!(out, "  files skipped: {}", skipped.join(", "));
     }
