@@ -60,17 +60,7 @@ impl TempTree {
     }
 
     pub fn git(&self, args: &[&str]) {
-        let mut cmd = std::process::Command::new("git");
-        cmd.current_dir(self.path()).args(args);
-        for (k, v) in git_env(self.home.path()) {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run_git(self.path(), self.home.path(), args);
     }
 
     /// `git init` plus one commit of everything present.
@@ -167,16 +157,22 @@ pub fn git_repo(dir: &Path, files: &[(&str, &str)]) {
         &["add", "-A"],
         &["commit", "-q", "--allow-empty", "-m", "initial"],
     ] {
-        let mut cmd = std::process::Command::new("git");
-        cmd.current_dir(dir).args(args);
-        for (k, v) in git_env(home.path()) {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run_git(dir, home.path(), args);
     }
+}
+
+/// Runs git hermetically in `dir` (HOME at `home`, no global config, fixed identity and dates) and fails
+/// the test if it fails.
+fn run_git(dir: &Path, home: &Path, args: &[&str]) {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir).args(args);
+    for (k, v) in git_env(home) {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
