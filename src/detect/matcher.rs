@@ -27,9 +27,14 @@ pub struct RawMatch {
 /// when they can change the region: a hit whose window starts inside the current region merges without
 /// snapping its start, and its end is snapped only when it reaches past every earlier hit's (snapping is
 /// monotonic, so a smaller end cannot widen the region).
+///
+/// For a rule whose matches never cross a line (`within_a_line`), a hit's region is its window clipped to
+/// the line that holds it: a match elsewhere in the window cannot hold this keyword. Regions of
+/// neighbouring lines merge, since a match cannot span the break between them.
 pub fn regions(
     text: &str,
     window: impl Fn(usize) -> usize,
+    within_a_line: impl Fn(usize) -> bool,
     hits: &[Hit],
     out: &mut Vec<(usize, Range<usize>)>,
 ) {
@@ -38,22 +43,74 @@ pub fn regions(
         let w = window(hit.rule);
         let raw_start = hit.start.saturating_sub(w);
         let raw_end = (hit.end + w).min(text.len());
+        let one_line = within_a_line(hit.rule);
         if let Some((rule, region)) = out.last_mut() {
-            if *rule == hit.rule
-                && (raw_start <= region.end || snap_start(text, raw_start) <= region.end)
-            {
-                if raw_end > widest_end {
-                    region.end = region.end.max(snap_end(text, raw_end));
-                    widest_end = raw_end;
+            if *rule == hit.rule {
+                let joins = if one_line {
+                    hit.start < region.end || {
+                        let start = line_start(text, raw_start, hit.start);
+                        start <= region.end
+                            || text.as_bytes()[region.end..start]
+                                .iter()
+                                .all(|&b| b == b'\n' || b == b'\r')
+                    }
+                } else {
+                    raw_start <= region.end || snap_start(text, raw_start) <= region.end
+                };
+                if joins {
+                    if raw_end > widest_end {
+                        let end = if one_line {
+                            line_end(text, hit.end.max(region.end), raw_end)
+                        } else {
+                            snap_end(text, raw_end)
+                        };
+                        region.end = region.end.max(end);
+                        widest_end = raw_end;
+                    }
+                    continue;
                 }
-                continue;
             }
         }
-        out.push((
-            hit.rule,
-            snap_start(text, raw_start)..snap_end(text, raw_end),
-        ));
+        let region = if one_line {
+            line_start(text, raw_start, hit.start)..line_end(text, hit.end, raw_end)
+        } else {
+            snap_start(text, raw_start)..snap_end(text, raw_end)
+        };
+        out.push((hit.rule, region));
         widest_end = raw_end;
+    }
+}
+
+/// Where the line holding `at` starts, looking no further back than [`snap_start`] of the window's start
+/// would (which is where a line break that far back would put the region's start anyway).
+fn line_start(text: &str, window_start: usize, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let floor = window_start.saturating_sub(LINE_SNAP_LIMIT);
+    match bytes[floor..at]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+    {
+        Some(i) => floor + i + 1,
+        None if floor == 0 => 0,
+        None => crate::source::floor_char_boundary(text, window_start),
+    }
+}
+
+/// Where the line holding the text from `from` on ends, looking no further than [`snap_end`] of the
+/// window's end would. The caller knows that no line break lies before `from` on this line.
+fn line_end(text: &str, from: usize, window_end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let ceil = (window_end + LINE_SNAP_LIMIT).min(bytes.len());
+    if from >= ceil {
+        return from;
+    }
+    match bytes[from..ceil]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+    {
+        Some(i) => from + i,
+        None if ceil == bytes.len() => bytes.len(),
+        None => crate::source::ceil_char_boundary(text, window_end),
     }
 }
 
@@ -141,6 +198,45 @@ mod tests {
         out
     }
 
+    /// A line-bound rule searches the lines of its hits, clipped to the window; neighbouring lines merge
+    /// and a line without a hit between two hits is left out.
+    #[test]
+    fn line_bound_rules_search_the_lines_of_their_hits() {
+        let text = "top\nkey=1 and more\nnothing here\nkey=2\r\nkey=3\n".to_string()
+            + &"x".repeat(2000)
+            + "key=4"
+            + &"y".repeat(2000)
+            + "\nend";
+        let hits: Vec<Hit> = text
+            .match_indices("key")
+            .map(|(i, _)| Hit {
+                rule: 0,
+                start: i,
+                end: i + 3,
+            })
+            .collect();
+        let mut got = Vec::new();
+        regions(&text, |_| 10, |_| true, &hits, &mut got);
+        let line = |from: &str, to: &str| {
+            let s = text.find(from).unwrap();
+            s..text[s..].find(to).unwrap() + s
+        };
+        let long_start = text.find("key=4").unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (0, line("key=1", "\nnothing")),
+                (0, line("key=2", "\nxxx")),
+                // A line longer than the window and the line snapping either side: the window, as before.
+                (0, long_start - 10..long_start + 3 + 10),
+            ]
+        );
+        // Without the line bound the window reaches into the line before.
+        let mut whole = Vec::new();
+        regions(&text, |_| 10, |_| false, &hits, &mut whole);
+        assert_eq!(whole[0].1, 0..text.find("\nnothing").unwrap());
+    }
+
     #[test]
     fn skipping_the_snaps_gives_the_same_regions() {
         // Short lines, a long line without breaks (char-boundary snaps), multi-byte text, hits of
@@ -176,7 +272,7 @@ mod tests {
                     .collect();
                 hits.sort_by_key(|h| (h.rule, h.start));
                 let mut got = Vec::new();
-                regions(&text, |_| w, &hits, &mut got);
+                regions(&text, |_| w, |_| false, &hits, &mut got);
                 assert_eq!(
                     got,
                     reference(&text, w, &hits),

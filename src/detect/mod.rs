@@ -113,7 +113,13 @@ impl Scanner<'_> {
         let rules = &self.detector.rules.rules;
         self.hits.sort_unstable();
         self.regions.clear();
-        matcher::regions(text, |r| rules[r].window, &self.hits, &mut self.regions);
+        matcher::regions(
+            text,
+            |r| rules[r].window,
+            |r| rules[r].within_a_line(),
+            &self.hits,
+            &mut self.regions,
+        );
         self.raw.clear();
         for (rule, region) in self.regions.drain(..) {
             matcher::matches(text, rule, &rules[rule], region, &mut self.raw);
@@ -208,4 +214,52 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
     }
     // Starts are unique among kept ranges, so this is the (offset, rule) order.
     kept.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Searching only the lines of the keyword hits, for the rules whose matches stay on one line, finds
+    /// exactly what searching the whole windows finds, over every built-in rule's examples and negative
+    /// examples laid out as one file (dense in keywords of many rules, so windows overlap other lines).
+    #[test]
+    fn line_regions_find_what_whole_windows_find() {
+        let rules = RuleSet::builtin().unwrap();
+        let detector = Detector::new(Arc::new(rules));
+        let rules = &detector.rules.rules;
+        assert!(
+            rules.iter().filter(|r| r.within_a_line()).count() > 20,
+            "most rules stay on one line"
+        );
+        let text: String = rules
+            .iter()
+            .flat_map(|r| r.examples.iter().chain(&r.negative_examples))
+            .map(|e| format!("{e}\n"))
+            .collect();
+        let mut hits = Vec::new();
+        detector
+            .prefilter
+            .hits(&text, |r| rules[r].window, &mut Vec::new(), &mut hits);
+        hits.sort_unstable();
+        let found = |one_line: &dyn Fn(usize) -> bool| {
+            let mut regions = Vec::new();
+            matcher::regions(&text, |r| rules[r].window, one_line, &hits, &mut regions);
+            let mut raw = Vec::new();
+            for (rule, region) in regions.iter().cloned() {
+                matcher::matches(&text, rule, &rules[rule], region, &mut raw);
+            }
+            let bytes: usize = regions.iter().map(|(_, r)| r.len()).sum();
+            let found: Vec<_> = raw.into_iter().map(|m| (m.rule, m.secret)).collect();
+            (found, bytes)
+        };
+        let (whole, whole_bytes) = found(&|_| false);
+        let (lines, line_bytes) = found(&|r| rules[r].within_a_line());
+        assert!(whole.len() > 500, "the examples match: {}", whole.len());
+        assert_eq!(lines, whole);
+        assert!(
+            line_bytes < whole_bytes,
+            "lines are less to search: {line_bytes} vs {whole_bytes}"
+        );
+    }
 }

@@ -156,8 +156,8 @@ mod tests {
             merged.sort_unstable();
             assert!(merged.len() < every.len(), "dense text merges");
             let (mut want, mut got) = (Vec::new(), Vec::new());
-            regions(text, window, &every, &mut want);
-            regions(text, window, &merged, &mut got);
+            regions(text, window, |_| false, &every, &mut want);
+            regions(text, window, |_| false, &merged, &mut got);
             assert_eq!(got, want);
         }
     }

@@ -210,6 +210,8 @@ pub struct Rule {
     pub keywords: Vec<String>,
     pub regex_source: String,
     regex: OnceLock<Regex>,
+    /// Whether no match of the regex can hold a line break (see [`Rule::within_a_line`]).
+    within_a_line: OnceLock<bool>,
     pub window: usize,
     pub priority: i32,
     pub min_entropy: Option<f64>,
@@ -243,6 +245,20 @@ impl Rule {
         self.regex.get_or_init(|| {
             Regex::new(&crlf_mode(&self.regex_source))
                 .unwrap_or_else(|e| panic!("rule {} regex failed to compile: {e}", self.id))
+        })
+    }
+
+    /// True when every match of the regex lies on one line: the matcher then searches only the lines that
+    /// hold the rule's keyword hits instead of the whole window around them (a 2 KiB window either side of
+    /// every `key` in a YAML file is most of the file). Decided on the regex's syntax tree, so `\s`, `[^"]`
+    /// and `(?s).` count as crossing lines, except in a leading `(?:^|[\s,])` or trailing `(?:[\s;]|$)`
+    /// boundary, which at a line's edge matches by its `^` or `$` instead. Computed on first use like the
+    /// regex.
+    pub fn within_a_line(&self) -> bool {
+        *self.within_a_line.get_or_init(|| {
+            regex_syntax::Parser::new()
+                .parse(&crlf_mode(&self.regex_source))
+                .is_ok_and(|hir| stays_on_one_line(&hir))
         })
     }
 
@@ -559,6 +575,7 @@ fn compile_rule(
         keywords,
         regex_source: r.regex.clone(),
         regex: OnceLock::new(),
+        within_a_line: OnceLock::new(),
         window,
         priority: r.priority,
         min_entropy: r.min_entropy,
@@ -585,6 +602,66 @@ fn compile_rule(
 /// characters, digits and word boundaries are ASCII (see [`ascii_classes`]).
 fn crlf_mode(source: &str) -> String {
     format!("(?R){}", ascii_classes(source))
+}
+
+/// Whether every match of `hir`, searched for in one line, is a match it would have in the whole text. A
+/// boundary at the very start of a match that may be a line break or the start (`(?:^|[\s,])`), and one at
+/// the very end that may be a line break or the end, are allowed: searched in the line alone, `^` and `$`
+/// match where the break was.
+fn stays_on_one_line(hir: &regex_syntax::hir::Hir) -> bool {
+    one_line_at(hir, true, true)
+}
+
+/// [`stays_on_one_line`] for a part of the pattern; `first` and `last` say whether it begins or ends
+/// every match it is part of.
+fn one_line_at(hir: &regex_syntax::hir::Hir, first: bool, last: bool) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    // Either one character or one of `looks`.
+    let boundary = |looks: &[Look]| match hir.kind() {
+        HirKind::Alternation(branches) => {
+            let is_look = |b: &regex_syntax::hir::Hir| matches!(b.kind(), HirKind::Look(l) if looks.contains(l));
+            branches.iter().any(is_look)
+                && branches.iter().all(|b| {
+                    is_look(b)
+                        || matches!(b.kind(), HirKind::Class(_))
+                        || matches!(b.kind(), HirKind::Literal(l) if l.0.len() == 1)
+                })
+        }
+        _ => false,
+    };
+    if (first && boundary(&[Look::Start, Look::StartLF, Look::StartCRLF]))
+        || (last && boundary(&[Look::End, Look::EndLF, Look::EndCRLF]))
+    {
+        return true;
+    }
+    match hir.kind() {
+        HirKind::Alternation(branches) => branches.iter().all(|b| one_line_at(b, first, last)),
+        HirKind::Capture(c) => one_line_at(&c.sub, first, last),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .enumerate()
+            .all(|(i, p)| one_line_at(p, first && i == 0, last && i + 1 == parts.len())),
+        _ => !can_match_line_break(hir),
+    }
+}
+
+/// Whether some string that `hir` matches contains a line break (`\n` or `\r`).
+fn can_match_line_break(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.iter().any(|&b| b == b'\n' || b == b'\r'),
+        HirKind::Class(Class::Unicode(c)) => c.ranges().iter().any(|r| {
+            (u32::from(r.start())..=u32::from(r.end())).contains(&u32::from(b'\n'))
+                || (u32::from(r.start())..=u32::from(r.end())).contains(&u32::from(b'\r'))
+        }),
+        HirKind::Class(Class::Bytes(c)) => c.ranges().iter().any(|r| {
+            (r.start()..=r.end()).contains(&b'\n') || (r.start()..=r.end()).contains(&b'\r')
+        }),
+        HirKind::Repetition(r) => r.max != Some(0) && can_match_line_break(&r.sub),
+        HirKind::Capture(c) => can_match_line_break(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(can_match_line_break),
+    }
 }
 
 /// Makes `\w`, `\d` and `\b` ASCII, as the setting names and keys they describe are. Unicode `\w` is
@@ -722,6 +799,27 @@ fn rule_id_before(text: &str, offset: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_bound_regexes_are_told_from_those_that_cross_lines() {
+        let one = |src: &str| {
+            stays_on_one_line(&regex_syntax::Parser::new().parse(&crlf_mode(src)).unwrap())
+        };
+        assert!(one(r#"(?i)password[ \t]*=[ \t]*"(?P<secret>[^"\r\n]+)""#));
+        // Boundaries at the start and end of a match, also inside alternations.
+        assert!(one(r"(?:^|[\s,;])(?P<secret>[a-z]+)(?:[\s;]|$)"));
+        assert!(one(r"(?:a|(?:^|\s)b)c(?:x(?:\s|$)|(?P<secret>y))"));
+        assert!(one(r"(?m)(?:^|\s)(?P<secret>k)"));
+        // Line breaks inside a match.
+        assert!(!one(r"password\s*=\s*(?P<secret>\w+)"));
+        assert!(!one(r#"password=(?P<secret>[^"]+)"#));
+        assert!(!one(r"(?s)key.(?P<secret>x)"));
+        assert!(!one(r"a\nb(?P<secret>c)"));
+        assert!(!one(r"key:\r?\n\s+(?P<secret>c)"));
+        // A leading class without `^` beside it, and a boundary in the middle, are not boundaries.
+        assert!(!one(r"(?:\s|x)(?P<secret>a)"));
+        assert!(!one(r"a(?:^|\s)(?P<secret>b)"));
+    }
 
     #[test]
     fn word_classes_digits_and_boundaries_become_ascii() {
