@@ -93,7 +93,7 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
     let mut failed_io = false;
     for (fs_path, (path, findings)) in &by_file {
         let shown = crate::report::human::printable(path);
-        let Some((bytes, text, encoding)) = crate::fix::read_text(fs_path)
+        let Some((bytes, text, encoding)) = crate::source::read_text(fs_path)
             .with_context(|| format!("reading {}", fs_path.display()))?
         else {
             continue;
@@ -106,8 +106,9 @@ fn fix_command(args: &FixArgs) -> Result<Outcome> {
             ));
             continue;
         }
-        let root = crate::fix::project_root(fs_path, &ctx.roots);
-        let rewrites = crate::fix::plan(&text, fs_path, &root, findings, &ctx.placeholders);
+        let root = remediation::project::project_root(fs_path, &ctx.roots);
+        let rewrites =
+            remediation::rewrite::plan(&text, fs_path, &root, findings, &ctx.placeholders);
         for r in &rewrites {
             if let Some(reason) = r.skip_reason(args.force) {
                 err.push_str(&format!(

@@ -372,6 +372,16 @@ impl LineIndex {
         (line, text[start..offset].chars().count() + 1)
     }
 
+    /// The byte offset of a 1-based line and code-point column (the inverse of [`LineIndex::locate`]); a
+    /// column past the line's end gives the line's end.
+    pub fn offset(&self, text: &str, line: usize, column: usize) -> usize {
+        let range = self.line_range(text, line);
+        text[range.start..]
+            .char_indices()
+            .nth(column - 1)
+            .map_or(range.end, |(i, _)| range.start + i)
+    }
+
     /// Byte range of a 1-based line, without its terminator.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let start = self.starts[line - 1];

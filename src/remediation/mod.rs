@@ -12,6 +12,8 @@ pub mod host;
 pub mod iac;
 pub mod infrastructure;
 pub mod language;
+pub mod project;
+pub mod rewrite;
 pub mod target;
 
 use crate::finding::Finding;
@@ -135,18 +137,19 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
             }
             None => render(&r, f, ctx, &mut neighbours),
         };
-        if ctx.plan_fixes && crate::fix::can_rewrite(f, &ctx.placeholders) {
+        if ctx.plan_fixes && rewrite::can_rewrite(f, &ctx.placeholders) {
             if let Some(top) = &ctx.top {
                 let fs_path = f.file_on_disk(top);
                 let text = files.entry(fs_path.clone()).or_insert_with(|| {
-                    crate::fix::read_text(&fs_path)
+                    crate::source::read_text(&fs_path)
                         .ok()
                         .flatten()
                         .map(|(_, text, _)| text)
                 });
                 if let Some(text) = text {
-                    let root = crate::fix::project_root(&fs_path, &ctx.roots);
-                    f.remediation.fix = suggest_fix(text, &fs_path, &root, f, ctx);
+                    let root = project::project_root(&fs_path, &ctx.roots);
+                    f.remediation.fix =
+                        rewrite::suggest(text, &fs_path, &root, f, &ctx.placeholders);
                 }
             }
         }
@@ -208,39 +211,6 @@ fn infrastructure_site(
         &siblings,
         &mut read,
     ))
-}
-
-fn suggest_fix(
-    text: &str,
-    fs_path: &std::path::Path,
-    root: &std::path::Path,
-    f: &Finding,
-    ctx: &Context,
-) -> Option<FixSuggestion> {
-    let rewrite = crate::fix::plan(text, fs_path, root, &[f], &ctx.placeholders)
-        .into_iter()
-        .next()?;
-    let lines = crate::finding::LineIndex::new(text);
-    let (start_line, start_column) = lines.locate(text, rewrite.edit.0.start);
-    let (end_line, end_column) = lines.locate(text, rewrite.edit.0.end);
-    Some(FixSuggestion {
-        description: rewrite.description.clone(),
-        safe_to_apply: rewrite.applies(false),
-        checks: rewrite
-            .checks
-            .iter()
-            .map(|c| match c {
-                crate::fix::Check::Passed(m) => format!("passed: {m}"),
-                crate::fix::Check::Failed(m) => format!("failed: {m}"),
-                crate::fix::Check::Unchecked(m) => format!("unchecked: {m}"),
-            })
-            .collect(),
-        start_line,
-        start_column,
-        end_line,
-        end_column,
-        inserted: rewrite.edit.1,
-    })
 }
 
 /// `docker-compose.yml`, `compose.yaml`, `docker-compose.override.yml` and the like.

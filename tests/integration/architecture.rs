@@ -44,11 +44,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "remediation",
         "a finding carries its rendered remediation (Rendered)",
     ),
-    (
-        "remediation",
-        "fix",
-        "rewrite plans still live in fix; they belong under remediation/",
-    ),
 ];
 
 fn module_of(path: &std::path::Path, src: &std::path::Path) -> String {
