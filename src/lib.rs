@@ -17,6 +17,7 @@ pub mod finding;
 pub mod fix;
 pub mod git;
 pub mod gitscan;
+pub mod host;
 pub mod outcome;
 pub mod progress;
 pub mod remediation;

@@ -17,9 +17,10 @@ pub mod rewrite;
 pub mod target;
 
 use crate::finding::Finding;
+use crate::host::Host;
 use crate::rules::{Command, Remediation, RemediationKind, RuleSet, Shell};
 use crate::severity::Severity;
-use host::{Host, Neighbours};
+use host::Neighbours;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
