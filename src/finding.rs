@@ -4,7 +4,7 @@
 //! a masked source line and a keyed fingerprint. Everything that reaches a report goes through this type,
 //! so redaction is decided here once.
 
-use crate::remediation::Rendered;
+use crate::rendered::Rendered;
 use crate::severity::{Confidence, Severity};
 use hmac::{Hmac, Mac};
 use regex::Regex;

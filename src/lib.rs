@@ -21,6 +21,7 @@ pub mod host;
 pub mod outcome;
 pub mod progress;
 pub mod remediation;
+pub mod rendered;
 pub mod report;
 pub mod rule_check;
 pub mod rules;

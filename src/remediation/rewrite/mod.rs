@@ -26,8 +26,9 @@ mod iac;
 mod key_vault;
 mod sql;
 
-use super::{FixSuggestion, Placeholders};
+use super::Placeholders;
 use crate::finding::{Finding, LineIndex};
+use crate::rendered::FixSuggestion;
 use functions::Extension;
 use std::ops::Range;
 use std::path::Path;
