@@ -4,13 +4,13 @@
 //! Data flows one way: `config` → `rules` (compiled once, shared) → `walk` yields paths → `source` yields
 //! text → `detect` yields candidates → `finding` locates them → `remediation` renders the replacement →
 //! `scan` sorts → `report` writes. The binary (`main.rs`) only parses arguments and maps the outcome to an
-//! exit code; `app` holds the commands so tests and benches can call them.
+//! exit code; `commands` holds the commands so tests and benches can call them.
 
-pub mod app;
 pub mod atomic;
 pub mod audit;
 pub mod baseline;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod detect;
 pub mod finding;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 /// Top to bottom. A module may use the modules after it, never those before it.
 const LAYERS: &[&str] = &[
-    "app",
+    "commands",
     "audit",
     "gitscan",
     "fix",
