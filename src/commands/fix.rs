@@ -4,7 +4,6 @@
 use super::{engine, remediation_context, write_stdout, Outcome};
 use crate::cli::{FixArgs, ScanArgs};
 use crate::config::Config;
-use crate::report::write::write_atomically;
 use crate::{remediation, scan};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -77,46 +76,23 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
         }
         fixed += applied;
         if args.dry_run {
-            let diff = similar::TextDiff::from_lines(&text, &new_text);
-            let mut shown = diff
-                .unified_diff()
-                .header(&format!("a/{shown}"), &format!("b/{shown}"))
-                .to_string();
-            // The removed lines hold the secrets: mask them as every report does.
-            // Every secret of the file, suppressed ones included, may stand in a context line.
-            // A secret that spans lines (a PEM key) never stands whole in a diff, whose every line has a
-            // prefix: each of its lines is masked on its own.
-            // Only this file's findings locate text in it (another root may report the same path).
+            // Every secret of the file, suppressed ones included, may stand in a context line; only this
+            // file's findings locate text in it (another root may report the same path).
             let own = |f: &&crate::finding::Finding| {
                 f.fs_path.as_ref().map_or(f.path == *path, |p| p == fs_path)
             };
-            for f in outcome.findings.iter().filter(own) {
-                let raw = crate::fix::secret_text(&text, f);
-                if raw.is_empty() || args.show_secrets {
-                    continue;
-                }
-                shown = shown.replace(raw, &f.preview);
-                if raw.contains(['\n', '\r']) {
-                    for piece in raw.split(['\n', '\r']) {
-                        if piece.len() >= 4 {
-                            shown = shown.replace(piece, "…");
-                        }
-                    }
-                }
-            }
-            out.push_str(&shown);
+            let secrets = outcome.findings.iter().filter(own);
+            let secrets = secrets.filter(|_| !args.show_secrets);
+            out.push_str(&crate::fix::masked_diff(&text, &new_text, &shown, secrets));
             continue;
         }
-        let now =
-            std::fs::read(fs_path).with_context(|| format!("reading {}", fs_path.display()))?;
-        if now != bytes {
+        if !crate::fix::write_if_unchanged(fs_path, &bytes, &new_text, encoding)? {
             err.push_str(&format!(
                 "keyless: {shown}: changed since it was scanned; not written\n"
             ));
             failed_io = true;
             continue;
         }
-        write_atomically(fs_path, &crate::source::encode(&new_text, encoding))?;
         out.push_str(&format!(
             "fixed {shown}: {applied} finding{}\n",
             if applied == 1 { "" } else { "s" }
