@@ -73,7 +73,7 @@ pub struct ExplainArgs {
 pub struct RemediationArgs {
     /// Where the code runs, instead of inferring it from the files.
     #[arg(long, value_enum, value_name = "HOST")]
-    pub host: Option<crate::remediation::host::Host>,
+    pub host: Option<crate::host::Host>,
     /// Render the forms for a user-assigned managed identity with this client id.
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,

@@ -4,7 +4,7 @@
 //! a masked source line and a keyed fingerprint. Everything that reaches a report goes through this type,
 //! so redaction is decided here once.
 
-use crate::remediation::Rendered;
+use crate::rendered::Rendered;
 use crate::severity::{Confidence, Severity};
 use hmac::{Hmac, Mac};
 use regex::Regex;
@@ -370,6 +370,16 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
         (line, text[start..offset].chars().count() + 1)
+    }
+
+    /// The byte offset of a 1-based line and code-point column (the inverse of [`LineIndex::locate`]); a
+    /// column past the line's end gives the line's end.
+    pub fn offset(&self, text: &str, line: usize, column: usize) -> usize {
+        let range = self.line_range(text, line);
+        text[range.start..]
+            .char_indices()
+            .nth(column - 1)
+            .map_or(range.end, |(i, _)| range.start + i)
     }
 
     /// Byte range of a 1-based line, without its terminator.

@@ -2,8 +2,8 @@
 //! (0 clean, 1 findings, 2 error).
 
 use clap::Parser;
-use keyless::app::{self, Outcome};
 use keyless::cli::Cli;
+use keyless::commands::{self, Outcome};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -14,12 +14,12 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match app::run(cli) {
+    match commands::run(cli) {
         Ok(Outcome::Clean) => ExitCode::from(0),
         Ok(Outcome::Findings) => ExitCode::from(1),
         Ok(Outcome::Error) => ExitCode::from(2),
         Err(e) => {
-            if app::is_broken_pipe(&e) {
+            if commands::is_broken_pipe(&e) {
                 return ExitCode::from(0);
             }
             eprintln!("keyless: error: {e:#}");

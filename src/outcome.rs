@@ -1,5 +1,5 @@
 //! What a command ended with; `main` maps it to the exit code (0, 1, 2). A leaf, so every command (the
-//! audit included) can return it without reaching up into `app`.
+//! audit included) can return it without reaching up into `commands`.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

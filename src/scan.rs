@@ -7,7 +7,6 @@
 use crate::config::Config;
 use crate::detect::{decode, Candidate, Detector, Scanner};
 use crate::finding::{self, Finding, FingerprintKey, LineIndex, Suppression};
-use crate::remediation;
 use crate::rules::RuleSet;
 use crate::severity::Severity;
 use crate::source::{self, Decoded};
@@ -633,7 +632,7 @@ impl<'a> FileScanner<'a> {
                         &c.secret,
                     ),
                     // Rendered after the scan, once per finding (see `remediation::attach`).
-                    remediation: remediation::Rendered::default(),
+                    remediation: crate::rendered::Rendered::default(),
                     captures,
                     fingerprint: self.key.fingerprint(&c.normalized),
                     history_only_commit: None,

@@ -190,6 +190,17 @@ pub fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Reads and decodes a file whose text is to be rewritten, with its bytes and encoding (to write it back
+/// the same way); None for binary files.
+pub fn read_text(path: &std::path::Path) -> std::io::Result<Option<(Vec<u8>, String, Encoding)>> {
+    let bytes = std::fs::read(path)?;
+    let decoded = match decode(&bytes) {
+        Decoded::Binary => None,
+        Decoded::Text(t) => Some((t.text.into_owned(), t.encoding)),
+    };
+    Ok(decoded.map(|(text, enc)| (bytes, text, enc)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,35 +8,12 @@
 //! Instance Metadata Service serves tokens to any code.
 
 use super::Placeholders;
+use crate::host::Host;
 use crate::rules::{Command, Shell};
-use serde::Serialize;
 use std::path::Path;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Host {
-    Vm,
-    Vmss,
-    Appservice,
-    Functions,
-    Containerapps,
-    Aks,
-    GithubActions,
-}
-
 impl Host {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Host::Vm => "vm",
-            Host::Vmss => "vmss",
-            Host::Appservice => "appservice",
-            Host::Functions => "functions",
-            Host::Containerapps => "containerapps",
-            Host::Aks => "aks",
-            Host::GithubActions => "github-actions",
-        }
-    }
-
+    /// How a step's title names the host (the remediation's wording, not the `--host` value).
     fn describe(self) -> &'static str {
         match self {
             Host::Vm => "the virtual machine",

@@ -9,50 +9,10 @@
 //! module). Nothing here is a full parser: blocks are matched by brackets outside strings and comments,
 //! which is what these files need.
 
+use crate::rendered::{Dialect, Site};
 use regex::Regex;
 use std::path::Path;
 use std::sync::LazyLock;
-
-/// The infrastructure-as-code dialects keyless recognises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Dialect {
-    Terraform,
-    /// `.tfvars`: values for a module's variables.
-    TerraformVars,
-    Bicep,
-    /// `.bicepparam`: values for a Bicep file's parameters.
-    BicepParams,
-    /// An ARM JSON template.
-    Arm,
-    /// An ARM parameters file.
-    ArmParameters,
-    /// A Pulumi project or stack file (`Pulumi.yaml`, `Pulumi.<stack>.yaml`).
-    Pulumi,
-    /// An AWS CloudFormation template.
-    CloudFormation,
-}
-
-impl Dialect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dialect::Terraform => "Terraform",
-            Dialect::TerraformVars => "Terraform (.tfvars)",
-            Dialect::Bicep => "Bicep",
-            Dialect::BicepParams => "Bicep (.bicepparam)",
-            Dialect::Arm => "ARM",
-            Dialect::ArmParameters => "ARM parameters",
-            Dialect::Pulumi => "Pulumi",
-            Dialect::CloudFormation => "CloudFormation",
-        }
-    }
-
-    /// Terraform files show HCL; the others take Bicep's property names (ARM and Pulumi's azure-native
-    /// provider name properties as ARM does).
-    pub fn is_terraform(self) -> bool {
-        matches!(self, Dialect::Terraform | Dialect::TerraformVars)
-    }
-}
 
 /// Whether a file of this name can be infrastructure code at all: the cheap test made before its first
 /// few KiB are read for [`dialect`].
@@ -129,30 +89,6 @@ pub fn is_app_service(resource_type: &str) -> bool {
 
 fn is_arm_template(lowercase_text: &str) -> bool {
     lowercase_text.contains("deploymenttemplate.json#")
-}
-
-/// What the file says about the place of one value.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Site {
-    pub dialect: Dialect,
-    /// The type of the resource that takes the value (`azurerm_mssql_server`, `Microsoft.Sql/servers`,
-    /// `provider.azurerm` for a Terraform provider block), directly or through a variable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    /// That resource's name in the code: Terraform `azurerm_mssql_server.db`, a Bicep symbol, an ARM name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    /// The argument or property the value is set on (`administrator_login_password`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub setting: Option<String>,
-    /// The variable or parameter that carries the value into the resource, when it is one's default or a
-    /// parameters-file value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variable: Option<String>,
-    /// The file that defines the resource, when it is not the finding's own (a sibling `.tf`, the template
-    /// a parameters file is `using`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub defined_in: Option<String>,
 }
 
 /// Reads a sibling file for the locator; None when it cannot be read.

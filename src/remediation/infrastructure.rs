@@ -18,9 +18,9 @@
 //! In every case the pipeline that deploys signs in with a federated credential, so it holds no secret
 //! either.
 
-use super::iac::{Dialect, Site};
-use super::{fill, key_vault_secret_name, Placeholders, Rendered, Replacement, Step, HISTORY_NOTE};
+use super::{fill, key_vault_secret_name, Placeholders, HISTORY_NOTE};
 use crate::finding::Finding;
+use crate::rendered::{Dialect, Rendered, Replacement, Site, Step, Target};
 use crate::rules::{Command, Iac, Remediation, RemediationKind, RuleSet, Shell};
 use std::collections::BTreeMap;
 
@@ -30,7 +30,7 @@ pub fn render(
     own: &Remediation,
     f: &Finding,
     site: &Site,
-    target: super::target::Target,
+    target: Target,
     p: &Placeholders,
 ) -> Rendered {
     let names = names_for(f, site, p);
@@ -51,10 +51,7 @@ pub fn render(
     };
     let takes_identity = own.kind == RemediationKind::ManagedIdentity
         && !own.iac.is_empty()
-        && matches!(
-            target,
-            super::target::Target::Azure | super::target::Target::Unknown
-        );
+        && matches!(target, Target::Azure | Target::Unknown);
     if let Some((entry, rotate)) = resource_entry {
         passwordless_resource(&mut out, entry, rotate, site, &names);
     } else if takes_identity {

@@ -12,16 +12,18 @@ pub mod host;
 pub mod iac;
 pub mod infrastructure;
 pub mod language;
+pub mod project;
+pub mod rewrite;
 pub mod target;
 
 use crate::finding::Finding;
+use crate::host::Host;
+use crate::rendered::{Rendered, Replacement, Sdk, Site, Step, Target};
 use crate::rules::{Command, Remediation, RemediationKind, RuleSet, Shell};
 use crate::severity::Severity;
-use host::{Host, Neighbours};
-use serde::Serialize;
+use host::Neighbours;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use target::Target;
 
 /// Settings that shape every finding's remediation.
 #[derive(Debug, Clone, Default)]
@@ -43,73 +45,6 @@ pub struct Context {
     pub plan_fixes: bool,
     /// The paths named on the command line: project files are looked for up to the one holding a file.
     pub roots: Vec<PathBuf>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
-pub struct Rendered {
-    pub kind: RemediationKind,
-    /// One sentence: what to write instead, with the file's own names.
-    pub summary: String,
-    pub target: Option<Target>,
-    pub host: Option<Host>,
-    pub host_evidence: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub language_evidence: Option<String>,
-    pub steps: Vec<Step>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<Replacement>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sdk: Option<Sdk>,
-    pub notes: Vec<String>,
-    pub docs: Vec<String>,
-    /// The rewrite `keyless fix` would make, with its preconditions, where one exists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<FixSuggestion>,
-    /// For a secret in infrastructure code: the dialect, the resource that takes the value and the
-    /// argument or variable that carries it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub infrastructure: Option<iac::Site>,
-    /// No identity can replace the value, so it stays a secret and moves to Key Vault: the Key Vault
-    /// route, or the infrastructure route's "a secret must exist" case. `keyless fix --key-vault` rewrites
-    /// only these.
-    #[serde(skip)]
-    pub secret_stays: bool,
-}
-
-/// A rewrite of the source as a region and its new text (SARIF `fixes`), and whether its preconditions
-/// held.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct FixSuggestion {
-    pub description: String,
-    /// True when every precondition was checked and held: `keyless fix` applies it without `--force`.
-    pub safe_to_apply: bool,
-    pub checks: Vec<String>,
-    pub start_line: usize,
-    pub start_column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    pub inserted: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Step {
-    pub title: String,
-    pub commands: Vec<Command>,
-}
-
-/// The masked source line and what to write in its place.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Replacement {
-    pub before: String,
-    pub after: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Sdk {
-    pub language: String,
-    pub code: String,
 }
 
 const TENANCY_NOTE: &str = "The identity works across subscriptions of the same tenant; to reach a resource in another tenant, use an app registration that trusts the managed identity through a federated credential.";
@@ -135,18 +70,19 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
             }
             None => render(&r, f, ctx, &mut neighbours),
         };
-        if ctx.plan_fixes && crate::fix::can_rewrite(f, &ctx.placeholders) {
+        if ctx.plan_fixes && rewrite::can_rewrite(f, &ctx.placeholders) {
             if let Some(top) = &ctx.top {
                 let fs_path = f.file_on_disk(top);
                 let text = files.entry(fs_path.clone()).or_insert_with(|| {
-                    crate::fix::read_text(&fs_path)
+                    crate::source::read_text(&fs_path)
                         .ok()
                         .flatten()
                         .map(|(_, text, _)| text)
                 });
                 if let Some(text) = text {
-                    let root = crate::fix::project_root(&fs_path, &ctx.roots);
-                    f.remediation.fix = suggest_fix(text, &fs_path, &root, f, ctx);
+                    let root = project::project_root(&fs_path, &ctx.roots);
+                    f.remediation.fix =
+                        rewrite::suggest(text, &fs_path, &root, f, &ctx.placeholders);
                 }
             }
         }
@@ -188,7 +124,7 @@ fn infrastructure_site(
     ctx: &Context,
     neighbours: &mut Neighbours,
     files: &mut IacFiles,
-) -> Option<iac::Site> {
+) -> Option<Site> {
     let top = ctx.top.as_ref()?;
     // A history finding's file may be gone or different on disk.
     if f.history.is_some() || !iac::may_be(&f.path) {
@@ -208,39 +144,6 @@ fn infrastructure_site(
         &siblings,
         &mut read,
     ))
-}
-
-fn suggest_fix(
-    text: &str,
-    fs_path: &std::path::Path,
-    root: &std::path::Path,
-    f: &Finding,
-    ctx: &Context,
-) -> Option<FixSuggestion> {
-    let rewrite = crate::fix::plan(text, fs_path, root, &[f], &ctx.placeholders)
-        .into_iter()
-        .next()?;
-    let lines = crate::finding::LineIndex::new(text);
-    let (start_line, start_column) = lines.locate(text, rewrite.edit.0.start);
-    let (end_line, end_column) = lines.locate(text, rewrite.edit.0.end);
-    Some(FixSuggestion {
-        description: rewrite.description.clone(),
-        safe_to_apply: rewrite.applies(false),
-        checks: rewrite
-            .checks
-            .iter()
-            .map(|c| match c {
-                crate::fix::Check::Passed(m) => format!("passed: {m}"),
-                crate::fix::Check::Failed(m) => format!("failed: {m}"),
-                crate::fix::Check::Unchecked(m) => format!("unchecked: {m}"),
-            })
-            .collect(),
-        start_line,
-        start_column,
-        end_line,
-        end_column,
-        inserted: rewrite.edit.1,
-    })
 }
 
 /// `docker-compose.yml`, `compose.yaml`, `docker-compose.override.yml` and the like.

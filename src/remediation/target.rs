@@ -2,17 +2,7 @@
 //! value out of the repository), or something else (keep it in Key Vault)? Decided from the host names the
 //! rule captured.
 
-use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    Azure,
-    Local,
-    Other,
-    /// The finding names no host; the pack's own kind applies.
-    Unknown,
-}
+use crate::rendered::Target;
 
 /// Public and sovereign-cloud suffixes of Azure services that accept Microsoft Entra tokens (or, for Key
 /// Vault references, can be reached with one).

@@ -108,7 +108,7 @@ pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
 }
 
 /// Every step of a remediation, numbered, each command under its shell.
-pub fn steps(r: &crate::remediation::Rendered) -> String {
+pub fn steps(r: &crate::rendered::Rendered) -> String {
     let mut out = String::new();
     for (i, step) in r.steps.iter().enumerate() {
         let _ = writeln!(out, "{}. {}", i + 1, step.title);

@@ -12,8 +12,9 @@
 
 use super::{enclosing_value, Check, Rewrite};
 use crate::finding::{Finding, LineIndex};
-use crate::remediation::iac::{block_end, is_app_service, Dialect, Site, Syntax};
+use crate::remediation::iac::{block_end, is_app_service, Syntax};
 use crate::remediation::infrastructure::identifier;
+use crate::rendered::{Dialect, Site};
 use regex::Regex;
 use std::sync::LazyLock;
 
