@@ -4,6 +4,7 @@
 
 pub mod builtin;
 pub mod compile;
+mod pattern;
 pub mod syntax;
 
 pub use compile::{
