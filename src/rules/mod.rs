@@ -5,12 +5,11 @@
 pub mod builtin;
 pub mod compile;
 mod pattern;
+pub mod remediation;
 pub mod syntax;
 
-pub use compile::{
-    checksum_seed, Checksum, Command, Iac, Pack, PackError, Remediation, RemediationKind,
-    RemediationSource, Rule, Shell,
-};
+pub use compile::{checksum_seed, Checksum, Pack, PackError, RemediationSource, Rule};
+pub use remediation::{Command, Iac, Remediation, RemediationKind, Shell};
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeSet;
