@@ -115,6 +115,9 @@ fn line_end(text: &str, from: usize, window_end: usize) -> usize {
 }
 
 /// Every match of `rule` inside `region`.
+///
+/// The regex searches bytes (see `rules::Rule::regex`), so a match may begin or end inside a multi-byte
+/// character (`[^\s"]{4,200}` counts bytes); its edges are moved inward to character boundaries.
 pub fn matches(
     text: &str,
     rule_index: usize,
@@ -123,30 +126,34 @@ pub fn matches(
     out: &mut Vec<RawMatch>,
 ) {
     let re = rule.regex();
-    let hay = &text[region.clone()];
+    let hay = &text.as_bytes()[region.clone()];
+    let at = |m: regex::bytes::Match<'_>| {
+        let start = crate::source::ceil_char_boundary(text, region.start + m.start());
+        let end = crate::source::floor_char_boundary(text, region.start + m.end());
+        start..end.max(start)
+    };
     for caps in re.captures_iter(hay) {
-        let Some(secret) = caps.name("secret") else {
+        let Some(secret) = caps.name("secret").map(at) else {
             continue;
         };
         if secret.is_empty() {
             continue;
         }
-        let secret_range = region.start + secret.start()..region.start + secret.end();
         let mut captures = Vec::new();
         for name in re.capture_names().flatten() {
             if name == "secret" {
                 continue;
             }
-            if let Some(m) = caps.name(name) {
-                let overlaps = m.start() < secret.end() && secret.start() < m.end();
+            if let Some(m) = caps.name(name).map(at) {
+                let overlaps = m.start < secret.end && secret.start < m.end;
                 if !m.is_empty() && !overlaps && !captures.iter().any(|(n, _)| n == name) {
-                    captures.push((name.to_string(), m.as_str().to_string()));
+                    captures.push((name.to_string(), text[m].to_string()));
                 }
             }
         }
         out.push(RawMatch {
             rule: rule_index,
-            secret: secret_range,
+            secret,
             captures,
         });
     }
@@ -235,6 +242,36 @@ mod tests {
         let mut whole = Vec::new();
         regions(&text, |_| 10, |_| false, &hits, &mut whole);
         assert_eq!(whole[0].1, 0..text.find("\nnothing").unwrap());
+    }
+
+    /// Byte regexes can end a repetition inside a character (`{4,200}` counts bytes); every match of every
+    /// built-in rule, over values made of multi-byte characters cut at every length, lands on character
+    /// boundaries.
+    #[test]
+    fn matches_land_on_character_boundaries() {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let mut found = 0;
+        for n in 1..40 {
+            let value: String = "é€😀x".chars().cycle().take(n * 7).collect();
+            let text = format!(
+                "password = \"{value}\"\nDB_PASSWORD={value}\nsecret: {value}\n\
+                 Server=tcp:x;Password={value};\napi_key: '{value}'\n\
+                 Authorization: Bearer Kq8vN2xLm4{value}{value}{value}{value}\n"
+            );
+            for (i, rule) in rules.rules.iter().enumerate() {
+                let mut out = Vec::new();
+                matches(&text, i, rule, 0..text.len(), &mut out);
+                for m in out {
+                    assert!(
+                        text.is_char_boundary(m.secret.start)
+                            && text.is_char_boundary(m.secret.end)
+                    );
+                    assert!(!m.secret.is_empty(), "{}", rule.id);
+                    found += 1;
+                }
+            }
+        }
+        assert!(found > 100, "multi-byte values are matched: {found}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! here, at load time, but compiled to automata only when a scan first needs them (see [`Rule::regex`]):
 //! a pre-commit hook that touches three files should not pay for compiling every rule.
 
-use super::pattern::{check_regex, crlf_mode, stays_on_one_line};
+use super::pattern::{check_regex, stays_on_one_line, syntax_tree};
 use super::remediation::{compile_remediation, Remediation};
 use super::syntax::{PackSyntax, RuleSyntax};
 use crate::severity::{Confidence, Severity};
@@ -97,7 +97,7 @@ pub struct Rule {
     /// Lower-cased literals for the prefilter.
     pub keywords: Vec<String>,
     pub regex_source: String,
-    regex: OnceLock<Regex>,
+    regex: OnceLock<regex::bytes::Regex>,
     /// Whether no match of the regex can hold a line break (see [`Rule::within_a_line`]).
     within_a_line: OnceLock<bool>,
     pub window: usize,
@@ -129,9 +129,10 @@ pub struct Rule {
 impl Rule {
     /// The compiled regex, built on first use. The source was parsed when the pack loaded, so this can only
     /// fail on a pathological size, which `keyless rules check` and the test suite would already have shown.
-    pub fn regex(&self) -> &Regex {
+    /// It searches bytes (see [`super::pattern::compile`]).
+    pub fn regex(&self) -> &regex::bytes::Regex {
         self.regex.get_or_init(|| {
-            Regex::new(&crlf_mode(&self.regex_source))
+            super::pattern::compile(&self.regex_source)
                 .unwrap_or_else(|e| panic!("rule {} regex failed to compile: {e}", self.id))
         })
     }
@@ -144,9 +145,7 @@ impl Rule {
     /// regex.
     pub fn within_a_line(&self) -> bool {
         *self.within_a_line.get_or_init(|| {
-            regex_syntax::Parser::new()
-                .parse(&crlf_mode(&self.regex_source))
-                .is_ok_and(|hir| stays_on_one_line(&hir))
+            syntax_tree(&self.regex_source).is_some_and(|hir| stays_on_one_line(&hir))
         })
     }
 
@@ -167,7 +166,7 @@ impl Rule {
     /// Compiles the regex and allow patterns now and reports a failure instead of panicking later.
     pub fn try_compile(&self) -> Result<(), String> {
         if self.regex.get().is_none() {
-            let re = Regex::new(&crlf_mode(&self.regex_source)).map_err(|e| e.to_string())?;
+            let re = super::pattern::compile(&self.regex_source).map_err(|e| e.to_string())?;
             let _ = self.regex.set(re);
         }
         if self.allow.get().is_none() {

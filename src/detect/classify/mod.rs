@@ -135,7 +135,8 @@ impl Context<'_> {
 /// Decides whether `value` (normalised) is a credential in context, and how confident the report is.
 pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     let v = value.trim();
-    if v.len() < 4 || v.len() > 2000 {
+    // Characters, not bytes: two CJK characters (`'密码'`, "password") are six bytes but no password.
+    if !(4..=2000).contains(&v.chars().count()) {
         return None;
     }
     let lower = v.to_ascii_lowercase();
@@ -967,6 +968,12 @@ mod tests {
             ),
             Some(Confidence::High)
         );
+        // Length is counted in characters: two CJK characters are six bytes, and too short.
+        let line = "grant all to 'r'@'%' identified by '密码';";
+        let (mut c, v) = ctx("a.sh", line, "密码", "");
+        c.name = None;
+        assert_eq!(classify(&v, &c), None);
+        assert!(conf("a.sh", "password = 'Kq8vé2xLm4'", "Kq8vé2xLm4", "password").is_some());
     }
 
     /// Every value range of a text full of multi-byte characters and separators is judged without a panic:
