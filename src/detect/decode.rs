@@ -211,11 +211,14 @@ fn unescape_punctuation(line: &str) -> String {
 }
 
 fn is_kubernetes_secret(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim_end();
-        l.strip_prefix("kind:")
-            .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\'') == "Secret")
-            .unwrap_or(false)
+    // Only lines that start with `kind:`, found by substring search: going line by line through every
+    // YAML file was a twentieth of a scan.
+    text.match_indices("kind:").any(|(at, _)| {
+        (at == 0 || text.as_bytes()[at - 1] == b'\n') && {
+            let rest = &text[at + "kind:".len()..];
+            let line = rest.split('\n').next().unwrap_or(rest);
+            line.trim().trim_matches(|c| c == '"' || c == '\'') == "Secret"
+        }
     })
 }
 
@@ -350,5 +353,22 @@ mod tests {
         let mut out = Vec::new();
         views("kind: ConfigMap\ndata:\n  A: U3VwM3JTM2NyZXQh\n", &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_secret_manifest_is_told_by_a_kind_line_at_column_one() {
+        assert!(is_kubernetes_secret("kind: Secret\n"));
+        assert!(is_kubernetes_secret(
+            "apiVersion: v1\r\nkind: \"Secret\"\r\ndata: {}\r\n"
+        ));
+        assert!(is_kubernetes_secret(
+            "---\nkind: ConfigMap\n---\nkind:   'Secret'  "
+        ));
+        assert!(!is_kubernetes_secret("  kind: Secret\n"));
+        assert!(!is_kubernetes_secret("kind: SecretProviderClass\n"));
+        assert!(!is_kubernetes_secret(
+            "x: 1 kind: Secret\nsubkind: Secret\n"
+        ));
+        assert!(!is_kubernetes_secret("kind:\n  Secret\n"));
     }
 }

@@ -144,6 +144,13 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         Some(name) => Some(key_kind(name)?),
         None => None,
     };
+    // A name that is only `key` or `auth` counts only with a generated, token-like value:
+    // `key: kubernetes.io/hostname` and `key: rfc2136-tsig-secret` are names. Asked first because it
+    // is cheap and common (every `<add key="..."` of a .NET config file), and every check before the
+    // first `Some` below only rejects, so their order does not change the answer.
+    if kind == Some(KeyKind::Bare) && !(looks_generated(v) && token_like(v)) {
+        return None;
+    }
     let quoted = ctx.quoted();
     let code = is_code_path(ctx.path);
 
@@ -497,11 +504,6 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
 
     let generated = looks_generated(v);
-    // A name that is only `key` or `auth` counts only with a generated, token-like value:
-    // `key: kubernetes.io/hostname` and `key: rfc2136-tsig-secret` are names.
-    if kind == Some(KeyKind::Bare) && !(generated && token_like(v)) {
-        return None;
-    }
     // ARM template expressions: `"[coalesce(parameters('adminPassword'), '...')]"`.
     if before.contains("\"[") && before.contains('(') && before.contains('\'') {
         return None;
