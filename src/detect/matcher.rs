@@ -6,6 +6,8 @@
 
 use super::prefilter::Hit;
 use crate::rules::Rule;
+use regex_automata::meta::Cache;
+use regex_automata::PatternID;
 use std::ops::Range;
 
 /// How far a window may be widened to reach a line boundary; stops minified files from turning a window
@@ -114,7 +116,7 @@ fn line_end(text: &str, from: usize, window_end: usize) -> usize {
     }
 }
 
-/// Every match of `rule` inside `region`.
+/// Every match of `rule` inside `region`, searched with `cache` (the scanner's cache for this rule).
 ///
 /// The regex searches bytes (see `rules::Rule::regex`), so a match may begin or end inside a multi-byte
 /// character (`[^\s"]{4,200}` counts bytes); its edges are moved inward to character boundaries.
@@ -123,28 +125,38 @@ pub fn matches(
     rule_index: usize,
     rule: &Rule,
     region: Range<usize>,
+    cache: &mut Cache,
     out: &mut Vec<RawMatch>,
 ) {
     let re = rule.regex();
-    let hay = &text.as_bytes()[region.clone()];
-    let at = |m: regex::bytes::Match<'_>| {
-        let start = crate::source::ceil_char_boundary(text, region.start + m.start());
-        let end = crate::source::floor_char_boundary(text, region.start + m.end());
+    // The region alone is the haystack, so `^`, `$` and `\b` see its edges as the text's edges.
+    let at = |s: regex_automata::Span| {
+        let start = crate::source::ceil_char_boundary(text, region.start + s.start);
+        let end = crate::source::floor_char_boundary(text, region.start + s.end);
         start..end.max(start)
     };
-    for caps in re.captures_iter(hay) {
-        let Some(secret) = caps.name("secret").map(at) else {
+    let mut caps = re.create_captures();
+    let input = regex_automata::Input::new(&text.as_bytes()[region.clone()]);
+    let mut searcher = regex_automata::util::iter::Searcher::new(input);
+    while searcher
+        .advance(|input| {
+            re.search_captures_with(cache, input, &mut caps);
+            Ok(caps.get_match())
+        })
+        .is_some()
+    {
+        let Some(secret) = caps.get_group_by_name("secret").map(at) else {
             continue;
         };
         if secret.is_empty() {
             continue;
         }
         let mut captures = Vec::new();
-        for name in re.capture_names().flatten() {
-            if name == "secret" {
+        for (group, name) in re.group_info().pattern_names(PatternID::ZERO).enumerate() {
+            let Some(name) = name.filter(|n| *n != "secret") else {
                 continue;
-            }
-            if let Some(m) = caps.name(name).map(at) {
+            };
+            if let Some(m) = caps.get_group(group).map(at) {
                 let overlaps = m.start < secret.end && secret.start < m.end;
                 if !m.is_empty() && !overlaps && !captures.iter().any(|(n, _)| n == name) {
                     captures.push((name.to_string(), text[m].to_string()));
@@ -260,7 +272,8 @@ mod tests {
             );
             for (i, rule) in rules.rules.iter().enumerate() {
                 let mut out = Vec::new();
-                matches(&text, i, rule, 0..text.len(), &mut out);
+                let mut cache = rule.regex().create_cache();
+                matches(&text, i, rule, 0..text.len(), &mut cache, &mut out);
                 for m in out {
                     assert!(
                         text.is_char_boundary(m.secret.start)

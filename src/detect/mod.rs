@@ -56,6 +56,9 @@ impl Detector {
             regions: Vec::new(),
             raw: Vec::new(),
             applies: Vec::new(),
+            caches: std::iter::repeat_with(|| None)
+                .take(self.rules.rules.len())
+                .collect(),
         }
     }
 
@@ -74,6 +77,10 @@ pub struct Scanner<'d> {
     raw: Vec<RawMatch>,
     /// Per rule, whether its path globs admit the file being scanned (None: not asked yet).
     applies: Vec<Option<bool>>,
+    /// Per rule, the regex's search cache (lazy DFA states and scratch), made on the rule's first use
+    /// and kept for every later file: these are most of a scanner's memory, so there is one set per
+    /// scanner and a bounded number of scanners (see `scan::Slots`).
+    caches: Vec<Option<regex_automata::meta::Cache>>,
 }
 
 impl Scanner<'_> {
@@ -122,7 +129,8 @@ impl Scanner<'_> {
         );
         self.raw.clear();
         for (rule, region) in self.regions.drain(..) {
-            matcher::matches(text, rule, &rules[rule], region, &mut self.raw);
+            let cache = self.caches[rule].get_or_insert_with(|| rules[rule].regex().create_cache());
+            matcher::matches(text, rule, &rules[rule], region, cache, &mut self.raw);
         }
         let mut candidates: Vec<Candidate> = Vec::new();
         let sealed = std::cell::OnceCell::new();
@@ -247,7 +255,8 @@ mod tests {
             matcher::regions(&text, |r| rules[r].window, one_line, &hits, &mut regions);
             let mut raw = Vec::new();
             for (rule, region) in regions.iter().cloned() {
-                matcher::matches(&text, rule, &rules[rule], region, &mut raw);
+                let mut cache = rules[rule].regex().create_cache();
+                matcher::matches(&text, rule, &rules[rule], region, &mut cache, &mut raw);
             }
             let bytes: usize = regions.iter().map(|(_, r)| r.len()).sum();
             let found: Vec<_> = raw.into_iter().map(|m| (m.rule, m.secret)).collect();

@@ -97,7 +97,7 @@ pub struct Rule {
     /// Lower-cased literals for the prefilter.
     pub keywords: Vec<String>,
     pub regex_source: String,
-    regex: OnceLock<regex::bytes::Regex>,
+    regex: OnceLock<regex_automata::meta::Regex>,
     /// Whether no match of the regex can hold a line break (see [`Rule::within_a_line`]).
     within_a_line: OnceLock<bool>,
     pub window: usize,
@@ -130,7 +130,7 @@ impl Rule {
     /// The compiled regex, built on first use. The source was parsed when the pack loaded, so this can only
     /// fail on a pathological size, which `keyless rules check` and the test suite would already have shown.
     /// It searches bytes (see [`super::pattern::compile`]).
-    pub fn regex(&self) -> &regex::bytes::Regex {
+    pub fn regex(&self) -> &regex_automata::meta::Regex {
         self.regex.get_or_init(|| {
             super::pattern::compile(&self.regex_source)
                 .unwrap_or_else(|e| panic!("rule {} regex failed to compile: {e}", self.id))

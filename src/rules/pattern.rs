@@ -4,6 +4,8 @@
 //!
 //! Pure functions over `regex-syntax` trees; [`super::compile`] calls them, nothing here knows a rule.
 
+use regex_automata::meta::Regex;
+
 /// Rules are compiled in CRLF mode, so `^` and `$` treat a lone CR as a line end, as the line index and
 /// the windows do: a file saved with old Mac line endings still matches line-anchored rules. Word
 /// characters, digits and word boundaries are ASCII (see [`ascii_classes`]).
@@ -18,12 +20,24 @@ fn crlf_mode(source: &str) -> String {
 /// filled faster; on bytes it is about 70 ms. What it changes: a non-ASCII character counts as its
 /// bytes in a repetition, and `\s` is ASCII white space. The matcher snaps match edges to character
 /// boundaries. A pattern that needs Unicode mode (`\p{L}`) is compiled with it.
-pub(super) fn compile(source: &str) -> Result<regex::bytes::Regex, regex::Error> {
+///
+/// A `meta::Regex` rather than `regex::bytes::Regex`: the search caches are then the caller's (one set
+/// per `detect::Scanner`), so their memory grows with the number of scanners, not with the number of
+/// threads that ever ran a rule (the `regex` crate keeps up to one cache per thread per regex).
+pub(super) fn compile(source: &str) -> Result<Regex, String> {
     let source = crlf_mode(source);
-    regex::bytes::RegexBuilder::new(&source)
-        .unicode(false)
-        .build()
-        .or_else(|_| regex::bytes::Regex::new(&source))
+    let build = |unicode: bool| {
+        regex_automata::meta::Builder::new()
+            .configure(Regex::config().utf8_empty(false))
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .unicode(unicode)
+                    .utf8(false),
+            )
+            .build(&source)
+            .map_err(|e| e.to_string())
+    };
+    build(false).or_else(|_| build(true))
 }
 
 /// The syntax tree [`compile`] compiles, in the same mode.
@@ -191,16 +205,17 @@ mod tests {
     /// Unicode mode still compiles, with it.
     #[test]
     fn patterns_compile_for_bytes_and_fall_back_to_unicode() {
+        let secret = |re: &super::Regex, hay: &str| {
+            let mut caps = re.create_captures();
+            re.captures(hay.as_bytes(), &mut caps);
+            caps.get_group_by_name("secret").map(|s| s.len())
+        };
         let re = compile(r"(?i)key=(?P<secret>[^\s;]{4,6})").unwrap();
-        let m = re.captures("KEY=ééé;".as_bytes()).unwrap();
         // Six bytes, three characters: the byte count is what the repetition sees.
-        assert_eq!(m.name("secret").unwrap().len(), 6);
-        assert!(re.captures("key=éé;".as_bytes()).is_some());
+        assert_eq!(secret(&re, "KEY=ééé;"), Some(6));
+        assert_eq!(secret(&re, "key=éé;"), Some(4));
         let unicode = compile(r"name=(?P<secret>\p{L}+)").unwrap();
-        assert_eq!(
-            &unicode.captures("name=Zoë;".as_bytes()).unwrap()["secret"],
-            "Zoë".as_bytes()
-        );
+        assert_eq!(secret(&unicode, "name=Zoë;"), Some("Zoë".len()));
         // A literal non-ASCII character matches its UTF-8 bytes.
         assert!(compile(r"contraseña=(?P<secret>\w+)")
             .unwrap()
