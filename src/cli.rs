@@ -173,7 +173,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FORMAT=FILE")]
     pub report: Vec<String>,
 
-    /// Worker threads (default: one per core).
+    /// Walker threads (default: one per core); at most one per core scans a file at a time.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
