@@ -10,14 +10,25 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
+/// Like [`write_atomically`], with the content written by `write` into a buffered writer: a large report
+/// streams to the temporary file instead of being built in memory first (a 13 MB JSON report was 14 MiB
+/// of a scan's peak).
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let existing = fs::metadata(path).ok();
     if existing.as_ref().is_some_and(|m| !m.is_file()) {
-        let mut f = OpenOptions::new()
+        let f = OpenOptions::new()
             .write(true)
             .open(path)
             .with_context(|| format!("opening {}", path.display()))?;
-        return f
-            .write_all(bytes)
+        let mut w = std::io::BufWriter::new(f);
+        return write(&mut w)
+            .and_then(|()| w.flush())
             .with_context(|| format!("writing {}", path.display()));
     }
     let dir = match path.parent() {
@@ -59,7 +70,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .zip(file)
         .with_context(|| format!("no free temporary name in {}", dir.display()))?;
     let result = (|| -> Result<()> {
-        file.write_all(bytes)?;
+        let mut w = std::io::BufWriter::new(&mut file);
+        write(&mut w)?;
+        w.flush()?;
+        drop(w);
         if let Some(m) = &existing {
             fs::set_permissions(&tmp_path, m.permissions())?;
         }
@@ -102,5 +116,23 @@ mod tests {
     #[test]
     fn writes_through_non_regular_files() {
         write_atomically(Path::new("/dev/null"), b"x").unwrap();
+    }
+
+    /// A report that fails halfway through streaming leaves the old file as it was and no temporary file.
+    #[test]
+    fn a_failed_streaming_write_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        fs::write(&p, "old report").unwrap();
+        let err = write_atomically_with(&p, |w| {
+            w.write_all(&[b'x'; 100_000])?;
+            Err(std::io::Error::other("serialiser gave up"))
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("serialiser gave up"), "{err:#}");
+        assert_eq!(fs::read_to_string(&p).unwrap(), "old report");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        write_atomically_with(&p, |w| w.write_all(b"new report")).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new report");
     }
 }

@@ -84,7 +84,7 @@ impl Baseline {
 
     /// Marks findings that the baseline accepts, and returns the entries that matched nothing although
     /// their file was scanned (stale).
-    pub fn apply(&self, findings: &mut [Finding], scanned: &BTreeSet<String>) -> Vec<Entry> {
+    pub fn apply(&self, findings: &mut [Finding], scanned: impl Fn(&str) -> bool) -> Vec<Entry> {
         let mut used: BTreeMap<(&str, &str), bool> = self
             .entries
             .iter()
@@ -100,9 +100,7 @@ impl Baseline {
         }
         self.entries
             .iter()
-            .filter(|e| {
-                !used[&(e.path.as_str(), e.fingerprint.as_str())] && scanned.contains(&e.path)
-            })
+            .filter(|e| !used[&(e.path.as_str(), e.fingerprint.as_str())] && scanned(&e.path))
             .cloned()
             .collect()
     }

@@ -6,7 +6,11 @@ use crate::baseline::Baseline;
 use crate::cli::ScanArgs;
 use crate::config::{Config, ProjectSource, PROJECT_FILE};
 use crate::detect::Detector;
-use crate::report::{self, write::write_atomically, ReportContext};
+use crate::report::{
+    self,
+    write::{write_atomically, write_atomically_with},
+    ReportContext,
+};
 use crate::rules::RuleSet;
 use crate::{git, gitscan, remediation, scan};
 use anyhow::Result;
@@ -140,7 +144,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
             }
             None => Baseline::load(path)?,
         };
-        let stale = baseline.apply(&mut outcome.findings, &outcome.scanned);
+        let stale = baseline.apply(&mut outcome.findings, |p| outcome.scanned.contains(p));
         outcome.recount();
         // --staged and --diff see only what changed, so an entry they did not meet is not stale.
         if !stale.is_empty() && diff.is_none() && !config.staged {
@@ -190,10 +194,11 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         color: config.color,
         automation_id,
     };
-    let primary = report::render(config.format, &outcome, &ctx);
     match &config.output {
-        Some(path) => write_atomically(path, primary.as_bytes())?,
-        None => write_stdout(primary.as_bytes())?,
+        Some(path) => {
+            write_atomically_with(path, |w| report::write(config.format, &outcome, &ctx, w))?
+        }
+        None => write_stdout(report::render(config.format, &outcome, &ctx).as_bytes())?,
     }
     let file_ctx = ReportContext {
         rules: &rules,
@@ -201,10 +206,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         automation_id,
     };
     for (format, path) in &config.reports {
-        write_atomically(
-            path,
-            report::render(*format, &outcome, &file_ctx).as_bytes(),
-        )?;
+        write_atomically_with(path, |w| report::write(*format, &outcome, &file_ctx, w))?;
     }
 
     let mut err = std::io::stderr().lock();

@@ -17,13 +17,19 @@ struct JsonReport<'a> {
 }
 
 pub fn render(outcome: &ScanOutcome) -> String {
+    let mut out = Vec::new();
+    write(outcome, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// The report serialised into `out`, with a final newline.
+pub fn write(outcome: &ScanOutcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let report = JsonReport {
         version: SCHEMA_VERSION,
         findings: &outcome.findings,
         errors: &outcome.errors,
         stats: &outcome.stats,
     };
-    let mut s = serde_json::to_string_pretty(&report).expect("the report serialises");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }

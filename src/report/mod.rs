@@ -26,6 +26,21 @@ pub struct ReportContext<'a> {
     pub automation_id: Option<&'a str>,
 }
 
+/// Writes the report to `out`. JSON and SARIF are serialised straight into it, not built as one string
+/// first; the other formats are small enough to render whole.
+pub fn write(
+    format: Format,
+    outcome: &ScanOutcome,
+    ctx: &ReportContext<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(outcome, out),
+        Format::Sarif => sarif::write(outcome, ctx.rules, ctx.automation_id, out),
+        _ => out.write_all(render(format, outcome, ctx).as_bytes()),
+    }
+}
+
 pub fn render(format: Format, outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
     match format {
         Format::Text => human::render(outcome, ctx),

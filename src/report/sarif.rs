@@ -47,10 +47,20 @@ fn level_name(s: Severity) -> &'static str {
 }
 
 pub fn render(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>) -> String {
-    let mut s = serde_json::to_string_pretty(&build(outcome, rules, automation_id))
-        .expect("SARIF serialises");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(outcome, rules, automation_id, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// The log serialised into `out`, with a final newline.
+pub fn write(
+    outcome: &ScanOutcome,
+    rules: &RuleSet,
+    automation_id: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &build(outcome, rules, automation_id))?;
+    out.write_all(b"\n")
 }
 
 pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>) -> Sarif {
