@@ -44,7 +44,14 @@ pub struct Detector {
 
 impl Detector {
     pub fn new(rules: Arc<RuleSet>) -> Detector {
-        let prefilter = Prefilter::new(&rules.rules);
+        let prefilter = Prefilter::new(&rules.rules, true);
+        Detector { rules, prefilter }
+    }
+
+    /// A detector for a handful of small files (the pre-commit hook's staged changes): its keyword
+    /// automaton is an NFA, built in a fifth of the DFA's time and searched at about a third of its speed.
+    pub fn for_few_files(rules: Arc<RuleSet>) -> Detector {
+        let prefilter = Prefilter::new(&rules.rules, false);
         Detector { rules, prefilter }
     }
 
