@@ -137,6 +137,11 @@ impl Rule {
         })
     }
 
+    /// Whether [`Rule::regex`] has been built already.
+    pub fn is_compiled(&self) -> bool {
+        self.regex.get().is_some()
+    }
+
     /// True when every match of the regex lies on one line: the matcher then searches only the lines that
     /// hold the rule's keyword hits instead of the whole window around them (a 2 KiB window either side of
     /// every `key` in a YAML file is most of the file). Decided on the regex's syntax tree, so `\s`, `[^"]`
