@@ -50,19 +50,20 @@ impl Scope {
     }
 }
 
-/// `--staged`: the index against HEAD (an unborn HEAD is the empty tree). A file named on the command
-/// line with no staged change is scanned whole from the work tree, so `pre-commit run --all-files`
-/// checks everything.
+/// `--staged`, with `changes` from [`git::staged_changes`]: the index against HEAD (an unborn HEAD is
+/// the empty tree). A file named on the command line with no staged change is scanned whole from the
+/// work tree, so `pre-commit run --all-files` checks everything.
 pub fn run_staged(
     config: &Config,
     detector: &Detector,
     key: &FingerprintKey,
     top: &Path,
+    changes: Vec<git::StagedChange>,
 ) -> anyhow::Result<ScanOutcome> {
     let settings = ScanSettings::from_config(config);
     let mut collector = Collector::default();
     let scope = Scope::new(config, &mut collector);
-    let changes = in_scope(config, &scope, git::staged_changes(top)?);
+    let changes = in_scope(config, &scope, changes);
     let mut scanner = FileScanner::new(detector, key, &settings);
     for (path, result) in scan_changes(config, &mut scanner, top, &changes)? {
         crate::scan::count(&config.progress, &result);
