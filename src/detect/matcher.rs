@@ -7,6 +7,7 @@
 use super::prefilter::Hit;
 use crate::rules::Rule;
 use regex_automata::meta::Cache;
+use regex_automata::util::captures::Captures;
 use regex_automata::PatternID;
 use std::ops::Range;
 
@@ -116,7 +117,23 @@ fn line_end(text: &str, from: usize, window_end: usize) -> usize {
     }
 }
 
-/// Every match of `rule` inside `region`, searched with `cache` (the scanner's cache for this rule).
+/// A rule regex's search state: its cache (lazy DFA states and scratch) and a capture-slot buffer, made
+/// once per scanner and rule and reused for every region, so the per-region work allocates nothing.
+pub struct Search {
+    cache: Cache,
+    caps: Captures,
+}
+
+impl Search {
+    pub fn new(rule: &Rule) -> Search {
+        Search {
+            cache: rule.regex().create_cache(),
+            caps: rule.regex().create_captures(),
+        }
+    }
+}
+
+/// Every match of `rule` inside `region`, searched with `search` (the scanner's state for this rule).
 ///
 /// The regex searches bytes (see `rules::Rule::regex`), so a match may begin or end inside a multi-byte
 /// character (`[^\s"]{4,200}` counts bytes); its edges are moved inward to character boundaries.
@@ -125,7 +142,7 @@ pub fn matches(
     rule_index: usize,
     rule: &Rule,
     region: Range<usize>,
-    cache: &mut Cache,
+    search: &mut Search,
     out: &mut Vec<RawMatch>,
 ) {
     let re = rule.regex();
@@ -135,12 +152,12 @@ pub fn matches(
         let end = crate::source::floor_char_boundary(text, region.start + s.end);
         start..end.max(start)
     };
-    let mut caps = re.create_captures();
+    let Search { cache, caps } = search;
     let input = regex_automata::Input::new(&text.as_bytes()[region.clone()]);
     let mut searcher = regex_automata::util::iter::Searcher::new(input);
     while searcher
         .advance(|input| {
-            re.search_captures_with(cache, input, &mut caps);
+            re.search_captures_with(cache, input, caps);
             Ok(caps.get_match())
         })
         .is_some()
@@ -272,8 +289,14 @@ mod tests {
             );
             for (i, rule) in rules.rules.iter().enumerate() {
                 let mut out = Vec::new();
-                let mut cache = rule.regex().create_cache();
-                matches(&text, i, rule, 0..text.len(), &mut cache, &mut out);
+                matches(
+                    &text,
+                    i,
+                    rule,
+                    0..text.len(),
+                    &mut Search::new(rule),
+                    &mut out,
+                );
                 for m in out {
                     assert!(
                         text.is_char_boundary(m.secret.start)

@@ -63,7 +63,7 @@ impl Detector {
             regions: Vec::new(),
             raw: Vec::new(),
             applies: Vec::new(),
-            caches: std::iter::repeat_with(|| None)
+            searches: std::iter::repeat_with(|| None)
                 .take(self.rules.rules.len())
                 .collect(),
         }
@@ -84,10 +84,10 @@ pub struct Scanner<'d> {
     raw: Vec<RawMatch>,
     /// Per rule, whether its path globs admit the file being scanned (None: not asked yet).
     applies: Vec<Option<bool>>,
-    /// Per rule, the regex's search cache (lazy DFA states and scratch), made on the rule's first use
+    /// Per rule, the regex's search state (cache and capture slots), made on the rule's first use
     /// and kept for every later file: these are most of a scanner's memory, so there is one set per
     /// scanner and a bounded number of scanners (see `scan::Slots`).
-    caches: Vec<Option<regex_automata::meta::Cache>>,
+    searches: Vec<Option<matcher::Search>>,
 }
 
 impl Scanner<'_> {
@@ -137,8 +137,9 @@ impl Scanner<'_> {
         compile_in_parallel(rules, self.regions.iter().map(|(rule, _)| *rule));
         self.raw.clear();
         for (rule, region) in self.regions.drain(..) {
-            let cache = self.caches[rule].get_or_insert_with(|| rules[rule].regex().create_cache());
-            matcher::matches(text, rule, &rules[rule], region, cache, &mut self.raw);
+            let search =
+                self.searches[rule].get_or_insert_with(|| matcher::Search::new(&rules[rule]));
+            matcher::matches(text, rule, &rules[rule], region, search, &mut self.raw);
         }
         let mut candidates: Vec<Candidate> = Vec::new();
         let sealed = std::cell::OnceCell::new();
@@ -302,8 +303,8 @@ mod tests {
             matcher::regions(&text, |r| rules[r].window, one_line, &hits, &mut regions);
             let mut raw = Vec::new();
             for (rule, region) in regions.iter().cloned() {
-                let mut cache = rules[rule].regex().create_cache();
-                matcher::matches(&text, rule, &rules[rule], region, &mut cache, &mut raw);
+                let mut search = matcher::Search::new(&rules[rule]);
+                matcher::matches(&text, rule, &rules[rule], region, &mut search, &mut raw);
             }
             let bytes: usize = regions.iter().map(|(_, r)| r.len()).sum();
             let found: Vec<_> = raw.into_iter().map(|m| (m.rule, m.secret)).collect();
