@@ -19,6 +19,7 @@ pub mod git;
 pub mod gitscan;
 pub mod host;
 pub mod outcome;
+pub mod parallel;
 pub mod progress;
 pub mod remediation;
 pub mod rendered;

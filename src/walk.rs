@@ -15,7 +15,6 @@ use crate::git;
 use ignore::{WalkBuilder, WalkState};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -221,20 +220,9 @@ where
     if files.is_empty() {
         return;
     }
-    let next = AtomicUsize::new(0);
-    let workers = config.threads.min(files.len()).max(1);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                let mut visit = make_visitor();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(root) = files.get(i) else { break };
-                    if let Some(v) = classify_file(config, root) {
-                        visit(v);
-                    }
-                }
-            });
+    crate::parallel::each_index(files.len(), config.threads, make_visitor, |visit, i| {
+        if let Some(v) = classify_file(config, &files[i]) {
+            visit(v);
         }
     });
 }

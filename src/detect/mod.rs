@@ -205,18 +205,14 @@ fn compile_in_parallel(rules: &[crate::rules::Rule], wanted: impl Iterator<Item 
     if todo.len() < 4 || threads < 2 {
         return;
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(todo.len() / 2) {
-            s.spawn(|| {
-                while let Some(&r) =
-                    todo.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                {
-                    rules[r].regex();
-                }
-            });
-        }
-    });
+    crate::parallel::each_index(
+        todo.len(),
+        threads,
+        || (),
+        |(), i| {
+            rules[todo[i]].regex();
+        },
+    );
 }
 
 /// Where several rules matched the same secret (overlapping ranges), keeps the one from the rule with the

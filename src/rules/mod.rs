@@ -196,39 +196,19 @@ type Compiled = Result<(Pack, Vec<Rule>), PackError>;
 /// each with its file name. Parsing half a megabyte of TOML and checking 225 rules was most of the
 /// pre-commit hook's start-up; the packs are independent until they are added to the set.
 fn compile_builtin() -> Vec<(String, Compiled)> {
-    let compile = |i: usize| {
-        let (name, text) = builtin::PACKS[i];
-        let file = format!("rules/{name}");
-        let compiled = compile::compile_pack(&file, text, true, i);
-        (file, compiled)
-    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4);
-    if threads < 2 {
-        return (0..builtin::PACKS.len()).map(compile).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<_> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if i >= builtin::PACKS.len() {
-                            break mine;
-                        }
-                        mine.push((i, compile(i)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("compiling a built-in pack does not panic"))
-            .collect()
-    });
+    let mut done: Vec<(usize, (String, Compiled))> =
+        crate::parallel::each_index(builtin::PACKS.len(), threads, Vec::new, |mine, i| {
+            let (name, text) = builtin::PACKS[i];
+            let file = format!("rules/{name}");
+            let compiled = compile::compile_pack(&file, text, true, i);
+            mine.push((i, (file, compiled)));
+        })
+        .into_iter()
+        .flatten()
+        .collect();
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, c)| c).collect()
 }

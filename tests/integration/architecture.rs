@@ -32,6 +32,7 @@ const LAYERS: &[&str] = &[
     "outcome",
     "progress",
     "tally",
+    "parallel",
 ];
 
 /// Upward references that remain, each with the reason; none do (issue 14 removed the last ones), and a
