@@ -229,7 +229,14 @@ pub fn locate(
                 }
             }
         }
-        Dialect::Pulumi | Dialect::CloudFormation => {
+        Dialect::Pulumi => {
+            site.setting = property_name(line_text).or_else(|| json_key(line_text));
+            if let Some((kind, name)) = pulumi_resource(text, at) {
+                site.resource_type = Some(kind);
+                site.resource = Some(name);
+            }
+        }
+        Dialect::CloudFormation => {
             site.setting = property_name(line_text).or_else(|| json_key(line_text));
         }
     }
@@ -438,6 +445,121 @@ pub fn avm_type<'k>(reference: &str, known: impl IntoIterator<Item = &'k str>) -
     known.into_iter().find(|t| {
         let t = squash(t.strip_prefix("microsoft.").unwrap_or(t));
         t == wanted || t.strip_suffix('s') == Some(wanted.as_str())
+    })
+}
+
+/// The resource of a Pulumi YAML program whose definition holds the line at `at`, as (its type token,
+/// its name): the line's ancestors are read by indentation up to the top-level `resources:` key, and
+/// the resource's `type:` is its first child of that name.
+fn pulumi_resource(text: &str, at: usize) -> Option<(String, String)> {
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let content = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let mut level = indent(text[at..].lines().next()?);
+    // (indentation, offset, key) of each ancestor, innermost first.
+    let mut ancestors: Vec<(usize, usize, &str)> = Vec::new();
+    let mut offset = at;
+    // Split on `\n` alone, so that offsets stay right in CRLF files (the `\r` is trimmed below).
+    for line in text[..at].strip_suffix('\n')?.split('\n').rev() {
+        offset -= line.len() + 1;
+        if !content(line) || indent(line) >= level {
+            continue;
+        }
+        level = indent(line);
+        let key = line
+            .trim()
+            .trim_start_matches("- ")
+            .split(':')
+            .next()?
+            .trim();
+        ancestors.push((level, offset, key));
+        if level == 0 {
+            break;
+        }
+    }
+    let top = ancestors.pop()?;
+    let (resource_indent, resource_at, name) = *ancestors.last()?;
+    if top.2 != "resources" || top.0 != 0 {
+        return None;
+    }
+    let mut child = None;
+    for line in text[resource_at..].lines().skip(1) {
+        if !content(line) {
+            continue;
+        }
+        let i = indent(line);
+        if i <= resource_indent {
+            break;
+        }
+        if *child.get_or_insert(i) != i {
+            continue;
+        }
+        if let Some(t) = line.trim().strip_prefix("type:") {
+            let t = t.trim().trim_matches(['"', '\'']);
+            return (!t.is_empty()).then(|| (t.to_string(), name.to_string()));
+        }
+    }
+    None
+}
+
+/// The ARM or azurerm type a Pulumi type token deploys, matched against `known` types (lower-case).
+/// azure-native tokens name the ARM type (`azure-native:sql:Server` is `Microsoft.Sql/servers`; a few
+/// differ, like the flexible servers, which azure-native calls `Server`); the classic `azure` provider is
+/// built from azurerm (`azure:mssql/server:Server` is `azurerm_mssql_server`).
+pub fn pulumi_type<'k>(
+    token: &str,
+    known: impl IntoIterator<Item = &'k str> + Clone,
+) -> Option<&'k str> {
+    let mut parts = token.split(':');
+    let (provider, module, kind) = (parts.next()?, parts.next()?, parts.next()?);
+    let snake = |s: &str| -> String {
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    };
+    let candidates: Vec<String> = match provider {
+        "azure-native" => {
+            let module = module.to_ascii_lowercase();
+            let lower = kind.to_ascii_lowercase();
+            let plural = match lower.strip_suffix('y') {
+                Some(stem) => format!("{stem}ies"),
+                None if lower.ends_with('s') => lower.clone(),
+                None => format!("{lower}s"),
+            };
+            let special = match (module.as_str(), lower.as_str()) {
+                ("dbforpostgresql" | "dbformysql", "server") => Some("flexibleservers"),
+                ("cache", "redis") => Some("redis"),
+                ("web", "webapp") => Some("sites"),
+                _ => None,
+            };
+            special
+                .into_iter()
+                .map(|t| format!("microsoft.{module}/{t}"))
+                .chain([format!("microsoft.{module}/{plural}")])
+                .collect()
+        }
+        "azure" => {
+            let (module, resource) = module.split_once('/')?;
+            let resource = snake(resource);
+            vec![
+                format!("azurerm_{}_{resource}", module.to_ascii_lowercase()),
+                format!("azurerm_{resource}"),
+            ]
+        }
+        _ => return None,
+    };
+    candidates.iter().find_map(|c| {
+        known
+            .clone()
+            .into_iter()
+            .find(|t| t.eq_ignore_ascii_case(c))
     })
 }
 
@@ -842,5 +964,47 @@ mod tests {
             Some("Microsoft.Compute/virtualMachines")
         );
         assert_eq!(s.defined_in.as_deref(), Some("azuredeploy.json"));
+    }
+
+    #[test]
+    fn pulumi_yaml_resources_are_read_by_indentation() {
+        let program = "name: app\r\nresources:\r\n  db:\r\n    # the orders database\r\n    type: azure-native:sql:Server\r\n    properties:\r\n      nested:\r\n        type: not-this-one\r\n      administratorLoginPassword: \"x\"\r\n  other:\r\n    type: azure-native:cache:Redis\r\n";
+        let s = site(Dialect::Pulumi, program, 9, &[]);
+        assert_eq!(s.resource_type.as_deref(), Some("azure-native:sql:Server"));
+        assert_eq!(s.resource.as_deref(), Some("db"));
+        assert_eq!(s.setting.as_deref(), Some("administratorLoginPassword"));
+        // A stack file's config is not a resource.
+        let stack = "config:\n  app:dbPassword: x\n";
+        let s = site(Dialect::Pulumi, stack, 2, &[]);
+        assert_eq!((s.resource_type, s.resource), (None, None));
+        let known = [
+            "microsoft.sql/servers",
+            "microsoft.dbforpostgresql/flexibleservers",
+            "microsoft.containerregistry/registries",
+            "microsoft.cache/redis",
+            "azurerm_mssql_server",
+            "azurerm_linux_virtual_machine",
+        ];
+        for (token, ty) in [
+            ("azure-native:sql:Server", Some("microsoft.sql/servers")),
+            (
+                "azure-native:dbforpostgresql:Server",
+                Some("microsoft.dbforpostgresql/flexibleservers"),
+            ),
+            (
+                "azure-native:containerregistry:Registry",
+                Some("microsoft.containerregistry/registries"),
+            ),
+            ("azure-native:cache:Redis", Some("microsoft.cache/redis")),
+            ("azure:mssql/server:Server", Some("azurerm_mssql_server")),
+            (
+                "azure:compute/linuxVirtualMachine:LinuxVirtualMachine",
+                Some("azurerm_linux_virtual_machine"),
+            ),
+            ("azure-native:network:VirtualNetwork", None),
+            ("aws:rds/instance:Instance", None),
+        ] {
+            assert_eq!(pulumi_type(token, known), ty, "{token}");
+        }
     }
 }

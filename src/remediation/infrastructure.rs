@@ -34,10 +34,14 @@ pub fn render(
     p: &Placeholders,
 ) -> Rendered {
     let names = names_for(f, site, p);
-    // A registry module (`br/public:avm/res/sql/server:0.1.0`) deploys the type its path names.
+    // A registry module (`br/public:avm/res/sql/server:0.1.0`) deploys the type its path names, and a
+    // Pulumi type token (`azure-native:sql:Server`) the ARM or azurerm type it is built from.
     let resource_type = site.resource_type.as_deref().map(|t| {
         if t.contains("avm/res/") {
             super::iac::avm_type(t, rules.iac_resource_types()).unwrap_or(t)
+        } else if site.dialect == Dialect::Pulumi {
+            let known: Vec<&str> = rules.iac_resource_types().collect();
+            super::iac::pulumi_type(t, known).unwrap_or(t)
         } else {
             t
         }
@@ -54,6 +58,9 @@ pub fn render(
         && matches!(target, Target::Azure | Target::Unknown);
     if let Some((entry, rotate)) = resource_entry {
         passwordless_resource(&mut out, entry, rotate, site, &names);
+        if site.dialect == Dialect::Pulumi {
+            out.notes.push(PULUMI_PROPERTIES.to_string());
+        }
     } else if takes_identity {
         identity_for_target(&mut out, own, site, &names);
     } else {
@@ -137,13 +144,21 @@ pub fn identifier(s: &str) -> String {
     }
 }
 
+/// A snippet in the file's language: HCL for Terraform, Bicep (whose property names ARM and Pulumi's
+/// azure-native share) for the others; the other form when an entry has only that one (a Pulumi
+/// resource of the classic provider, built from azurerm, matches an entry written for Terraform).
 fn code(
     dialect: Dialect,
     terraform: &str,
     bicep: &str,
     names: &BTreeMap<String, String>,
 ) -> Command {
-    if dialect.is_terraform() {
+    let hcl = if dialect.is_terraform() {
+        !terraform.is_empty() || bicep.is_empty()
+    } else {
+        bicep.is_empty() && !terraform.is_empty()
+    };
+    if hcl {
         Command {
             shell: Shell::Terraform,
             text: fill(terraform, names),
@@ -160,7 +175,9 @@ fn code(
 fn label(site: &Site) -> String {
     match (&site.resource, &site.resource_type) {
         (Some(r), _) if site.dialect.is_terraform() => r.clone(),
-        (Some(r), Some(t)) if site.dialect == Dialect::Bicep => format!("{r} ({t})"),
+        (Some(r), Some(t)) if matches!(site.dialect, Dialect::Bicep | Dialect::Pulumi) => {
+            format!("{r} ({t})")
+        }
         (_, Some(t)) => t.clone(),
         (Some(r), None) => r.clone(),
         (None, None) => "the resource".to_string(),
@@ -518,6 +535,9 @@ fn secret_must_exist(
     };
 }
 
+/// Which names a Pulumi resource takes, since its snippets are written in Bicep.
+const PULUMI_PROPERTIES: &str = "Pulumi's azure-native resources take the ARM property names shown in the Bicep form, under the resource's properties:; the classic azure provider takes the Terraform arguments in camelCase.";
+
 const TF_RANDOM_SECRET: &str = "resource \"random_password\" \"{ident}\" {{\n  length  = 32\n  special = true\n}\n\nresource \"azurerm_key_vault_secret\" \"{ident}\" {{\n  name         = \"{secret_name}\"\n  value        = random_password.{ident}.result\n  key_vault_id = azurerm_key_vault.{vault}.id\n}\n\n# where the literal was:\n{setting} = random_password.{ident}.result";
 
 const TF_DATA_SECRET: &str = "data \"azurerm_key_vault_secret\" \"{ident}\" {{\n  name         = \"{secret_name}\"\n  key_vault_id = data.azurerm_key_vault.{vault}.id\n}\n\n# where the literal was:\n{setting} = data.azurerm_key_vault_secret.{ident}.value";
@@ -530,10 +550,12 @@ const BICEPPARAM_GET_SECRET: &str =
 /// The pipeline that deploys signs in with a federated credential: no client secret anywhere.
 fn federated_deployment(dialect: Dialect) -> Step {
     let login = "# GitHub Actions: permissions: id-token: write, then\n- uses: azure/login@v2\n  with:\n    client-id: ${{ vars.AZURE_CLIENT_ID }}\n    tenant-id: ${{ vars.AZURE_TENANT_ID }}\n    subscription-id: ${{ vars.AZURE_SUBSCRIPTION_ID }}";
-    let text = if dialect.is_terraform() {
-        format!("{login}\n# Terraform's azurerm provider: env ARM_USE_OIDC=true, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID (no ARM_CLIENT_SECRET)")
-    } else {
-        format!("{login}\n# then: az deployment group create -g <resource-group> -f <template>")
+    let text = match dialect {
+        _ if dialect.is_terraform() => format!("{login}\n# Terraform's azurerm provider: env ARM_USE_OIDC=true, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID (no ARM_CLIENT_SECRET)"),
+        Dialect::Pulumi => format!("{login}\n# Pulumi's Azure providers: env ARM_USE_OIDC=true, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID (no ARM_CLIENT_SECRET), then: pulumi up"),
+        // CloudFormation deploys to AWS: the pipeline assumes a role that trusts its OIDC token.
+        Dialect::CloudFormation => "# GitHub Actions: permissions: id-token: write, then\n- uses: aws-actions/configure-aws-credentials@v4\n  with:\n    role-to-assume: arn:aws:iam::<account-id>:role/<deploy-role>\n    aws-region: <region>\n# then: aws cloudformation deploy --template-file <template> --stack-name <stack>".to_string(),
+        _ => format!("{login}\n# then: az deployment group create -g <resource-group> -f <template>"),
     };
     Step {
         title: "Deploy with a federated identity, so the pipeline holds no secret either"

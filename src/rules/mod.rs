@@ -146,7 +146,11 @@ impl RuleSet {
                 .find(|i| {
                     i.resources.contains(&t)
                         && (i.settings.is_empty()
-                            || s.as_ref().is_some_and(|s| i.settings.contains(s)))
+                            || s.as_ref().is_some_and(|s| {
+                                // `adminPassword` (Pulumi's classic provider) is `admin_password`.
+                                let squash = |x: &str| x.replace('_', "");
+                                i.settings.iter().any(|t| squash(t) == squash(s))
+                            }))
                 })
                 .map(|i| (i, p.remediation.rotate.as_slice()))
         })
