@@ -204,6 +204,12 @@ pub fn is_placeholder(value: &str) -> bool {
     if v.len() > 2 && v.starts_with('%') && v.ends_with('%') && is_identifier(&v[1..v.len() - 1]) {
         return true;
     }
+    // Python's configparser and logging interpolation: `%(WAREHOUSE_PASSWORD)s`.
+    if let Some(inner) = v.strip_prefix("%(").and_then(|r| r.strip_suffix(")s")) {
+        if is_identifier_path(inner) {
+            return true;
+        }
+    }
     if let Some(rest) = v.strip_prefix('$') {
         // `$VAR`, and PowerShell's `$env:VAR` and `${env:VAR}`.
         let rest = rest
@@ -535,6 +541,8 @@ mod tests {
         assert!(is_placeholder("Kx7Lp-$(cat"));
         assert!(is_placeholder("Winrm-{{"));
         assert!(!is_placeholder("Kx7mQ2vLp9zR("));
+        assert!(is_placeholder("%(WAREHOUSE_PASSWORD)s"));
+        assert!(!is_placeholder("%(Kx7mQ2vLp9zR"));
         for v in [
             "sk_live_REPLACE_ME",
             "sk-proj-replace-me",

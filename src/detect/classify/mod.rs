@@ -242,6 +242,16 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     {
         return None;
     }
+    // age recipients (`age1` and 58 bech32 characters) are public keys; the identity is
+    // `AGE-SECRET-KEY-1...`.
+    if v.len() == 62
+        && v.starts_with("age1")
+        && v[4..]
+            .bytes()
+            .all(|b| b"qpzry9x8gf2tvdw0s3jn54khce6mua7l".contains(&b))
+    {
+        return None;
+    }
     // Publishable (public by design) keys: Stripe `pk_live_`, Mapbox `pk.`.
     if lower.starts_with("pk.") || lower.starts_with("pk_") {
         return None;
@@ -278,7 +288,12 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
                     .trim_start_matches(['"', '\'', '`'])
                     .trim_start()
                     .starts_with(',');
-            if rest.ends_with('/') || tuple {
+            // `# public key: age1...`, `Public Key: ssh-ed25519 ...`: a public key is no secret; and
+            // `NetworkCredential::new("", $pw).Password, "Machine"` reads a property off a call.
+            let public = rest.trim_end().to_ascii_lowercase().ends_with("public");
+            let property_of_call =
+                rest.ends_with(").") || (name.starts_with('.') && rest.ends_with(')'));
+            if rest.ends_with('/') || tuple || public || property_of_call {
                 return None;
             }
         }
@@ -1016,5 +1031,20 @@ mod tests {
             conf("a.cs", &line, v, "ClientSecret"),
             Some(Confidence::High)
         );
+    }
+
+    #[test]
+    fn public_keys_and_properties_of_calls_are_not_credentials() {
+        let age = "age17qdjxm0368lhsuhlfce48c3u0sygvhjzc8mvyv7pw8flpu2enga7667dpl";
+        assert_eq!(
+            conf("keys.txt", &format!("# public key: {age}"), age, "key"),
+            None
+        );
+        let line = r#"Set-Var "X", [Net.NetworkCredential]::new("", $pw).Password, "Machine")"#;
+        assert_eq!(conf("a.ps1", line, "Machine", ".Password"), None);
+        // The same shapes with a secret's name are still found.
+        let v = "Kq8zTw3LmR5vNp2X";
+        assert!(conf("a.env", &format!("private_key: {v}"), v, "private_key").is_some());
+        assert!(conf("a.py", &format!(r#"put("password", "{v}")"#), v, "password").is_some());
     }
 }

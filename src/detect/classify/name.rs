@@ -184,12 +184,12 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
         "sharedsecret" | "clientsecret" | "appsecret" | "apisecret" => KeyKind::Secret,
         "token" | "tokens" | "accesstoken" | "authtoken" => match prev {
             Some(
-                "csrf" | "xsrf" | "page" | "next" | "continuation" | "sync" | "cancellation"
-                | "cancel" | "max" | "lexer" | "parser" | "change" | "lifecycle" | "idempotency"
-                | "verification" | "anti" | "request" | "form" | "pagination" | "start" | "end"
-                | "last" | "first" | "prev" | "previous" | "cursor" | "resume" | "device" | "push"
-                | "registration" | "invite" | "reset" | "confirmation" | "unsubscribe"
-                | "notification" | "sas",
+                "csrf" | "xsrf" | "authenticity" | "page" | "next" | "continuation" | "sync"
+                | "cancellation" | "cancel" | "max" | "lexer" | "parser" | "change" | "lifecycle"
+                | "idempotency" | "verification" | "anti" | "request" | "form" | "pagination"
+                | "start" | "end" | "last" | "first" | "prev" | "previous" | "cursor" | "resume"
+                | "device" | "push" | "registration" | "invite" | "reset" | "confirmation"
+                | "unsubscribe" | "notification" | "sas",
             ) => return None,
             _ => KeyKind::Token,
         },
@@ -252,6 +252,7 @@ mod tests {
             "secretName",
             "api_key_id",
             "csrf_token",
+            "authenticity_token",
             "page_token",
             "PasswordPolicy",
             "monkey",
