@@ -10,6 +10,7 @@
 //! Cloning a URL from the list is the one time keyless touches the network, and only because the list
 //! asks for it: the scan of each clone is the ordinary offline `keyless scan`.
 
+pub mod child;
 pub mod list;
 pub mod merge;
 pub mod run;

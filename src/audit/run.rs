@@ -8,6 +8,7 @@
 //! first and the JSON (which carries the completeness record) last, each atomically. So whatever point
 //! a shard is killed at, the out-dir holds whole report pairs and nothing else, and a rerun skips them.
 
+use super::child::{run_status, Deadline};
 use super::list::{redact, Repo, RepoList};
 use super::shard::{Shard, JOB_INDEX_VAR};
 use super::summary::{AuditRecord, ListInfo, RepoEntry, Status, Summary, KEYLESS_VERSION};
@@ -17,7 +18,7 @@ use crate::outcome::Outcome;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The per-repository scan settings, checked once before any repository is touched.
 struct Settings {
@@ -39,6 +40,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         None => Shard::ALL,
     };
     let settings = settings(args)?;
+    super::child::forward_interrupts()?;
     let work = WorkDir::new()?;
     preflight(&settings, &work.path)?;
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
@@ -197,7 +199,7 @@ impl Drop for WorkDir {
 
 /// Clone, check out, scan, and publish one repository's reports; returns the JSON report written.
 fn scan_one(repo: &Repo, work: &Path, out_dir: &Path, s: &Settings) -> Result<serde_json::Value> {
-    let deadline = Instant::now() + s.timeout;
+    let deadline = Deadline::after(s.timeout);
     let name = repo.name();
     let dir = work.join(&name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -212,7 +214,7 @@ fn scan_in(
     dir: &Path,
     out_dir: &Path,
     s: &Settings,
-    deadline: Instant,
+    deadline: Deadline,
 ) -> Result<serde_json::Value> {
     let clone = dir.join("repo");
     let log = dir.join("log");
@@ -326,7 +328,7 @@ fn preflight(s: &Settings, work: &Path) -> Result<()> {
     std::fs::create_dir_all(&empty).with_context(|| format!("creating {}", empty.display()))?;
     let (json, sarif, log) = (dir.join("r.json"), dir.join("r.sarif"), dir.join("log"));
     let mut cmd = scan_command(s, &empty, &json, &sarif);
-    let deadline = Instant::now() + s.timeout;
+    let deadline = Deadline::after(s.timeout);
     let status = run_status(&mut cmd, deadline, &log, "keyless scan")?;
     if !json.is_file() {
         bail!(
@@ -398,7 +400,7 @@ fn git(cwd: &Path) -> Command {
     cmd
 }
 
-fn rev_parse(clone: &Path, spec: &str, deadline: Instant, log: &Path) -> Option<String> {
+fn rev_parse(clone: &Path, spec: &str, deadline: Deadline, log: &Path) -> Option<String> {
     let out = clone.parent()?.join("rev");
     let mut cmd = git(clone);
     cmd.args([
@@ -413,37 +415,12 @@ fn rev_parse(clone: &Path, spec: &str, deadline: Instant, log: &Path) -> Option<
     (status.success() && !id.is_empty()).then_some(id)
 }
 
-fn run_until(cmd: &mut Command, deadline: Instant, log: &Path, what: &str) -> Result<()> {
+fn run_until(cmd: &mut Command, deadline: Deadline, log: &Path, what: &str) -> Result<()> {
     let status = run_status(cmd, deadline, log, what)?;
     if !status.success() {
         bail!("{what} failed: {}", log_tail(log));
     }
     Ok(())
-}
-
-/// Runs a child with stderr to `log`, killing it at `deadline`.
-fn run_status(
-    cmd: &mut Command,
-    deadline: Instant,
-    log: &Path,
-    what: &str,
-) -> Result<std::process::ExitStatus> {
-    let err = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
-    cmd.stdin(Stdio::null()).stderr(err);
-    let mut child = cmd.spawn().with_context(|| format!("cannot run {what}"))?;
-    let mut pause = Duration::from_millis(1);
-    loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("timed out (--repo-timeout) during {what}");
-        }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(50));
-    }
 }
 
 /// The last lines of a child's stderr, for the summary's error.

@@ -547,3 +547,126 @@ fn summary_markdown() {
         .replace(&t.path().display().to_string(), "[TMP]");
     insta::assert_snapshot!("audit_summary_md", md);
 }
+
+/// A stand-in for `ssh` that never answers: git runs it for an `ssh://` URL (GIT_SSH_COMMAND), it notes
+/// its process id in `ssh-pids` and sleeps far longer than any test, so a clone through it hangs without
+/// touching the network.
+#[cfg(unix)]
+fn hanging_ssh(t: &TempTree) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let pids = t.path().join("ssh-pids");
+    let script = t.path().join("hanging-ssh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho $$ >> '{}'\nexec sleep 300\n",
+            pids.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script, pids)
+}
+
+/// Whether process `pid` is still a running `sleep` (a zombie waiting for its parent to reap it is not).
+#[cfg(unix)]
+fn is_sleeping(pid: u32) -> bool {
+    if Path::new("/proc/self").exists() {
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().next());
+        comm.trim() == "sleep" && state.is_some_and(|s| s != "Z")
+    } else {
+        std::process::Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+/// Waits for every process listed in `pids` to end. A killed process may take a moment to be reaped, so
+/// this polls; if one is still there after a minute (it sleeps for five), it is killed here and the test
+/// fails: the audit left it running.
+#[cfg(unix)]
+fn assert_ended(pids: &Path) {
+    let listed = std::fs::read_to_string(pids).unwrap_or_default();
+    let pids: Vec<u32> = listed
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
+    assert!(!pids.is_empty(), "the hanging ssh never ran");
+    let start = std::time::Instant::now();
+    while pids.iter().any(|&p| is_sleeping(p)) && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let left: Vec<u32> = pids.into_iter().filter(|&p| is_sleeping(p)).collect();
+    for p in &left {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &p.to_string()])
+            .status();
+    }
+    assert!(left.is_empty(), "still running after the audit: {left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_repository_that_hangs_is_stopped_at_the_repo_timeout_and_its_processes_killed() {
+    let t = TempTree::new();
+    git_repo(&t.path().join("before"), &[("README.md", "clean\n")]);
+    git_repo(
+        &t.path().join("after"),
+        &[("appsettings.json", &format!("{{ \"Db\": \"{SQL}\" }}\n"))],
+    );
+    let (ssh, pids) = hanging_ssh(&t);
+    t.write(
+        "repos.txt",
+        "before\nssh://git.example.invalid/org/hung.git\nafter\n",
+    );
+    std::fs::create_dir(t.path().join("tmp")).unwrap();
+    // The timeout bounds the clone and scan of the two real repositories too, so it leaves room for a
+    // debug build on a loaded machine; the hanging clone would take 300 s.
+    let (code, _, stderr) = run(t
+        .keyless()
+        .env("GIT_SSH_COMMAND", &ssh)
+        .env("GIT_SSH_VARIANT", "ssh")
+        .env("TMPDIR", t.path().join("tmp"))
+        .args([
+            "audit",
+            "--repos",
+            "repos.txt",
+            "--out-dir",
+            "out",
+            "--repo-timeout",
+            "5",
+            "-j",
+            "1",
+        ]));
+    assert_eq!(code, 2, "{stderr}");
+    let s = summary(&t.path().join("out"));
+    let st = statuses(&s);
+    assert_eq!(st["before"], "scanned");
+    assert_eq!(st["after"], "scanned");
+    assert_eq!(st["git.example.invalid/org/hung"], "failed");
+    assert_eq!(s["totals"]["findings"], 1);
+    let hung = s["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "failed")
+        .unwrap();
+    let error = hung["error"].as_str().unwrap();
+    assert!(
+        error.contains("timed out after 5 s (--repo-timeout) during git clone"),
+        "{error}"
+    );
+    let md = std::fs::read_to_string(t.path().join("out/summary.md")).unwrap();
+    assert!(
+        md.contains("- git.example.invalid/org/hung: failed: timed out after 5 s"),
+        "{md}"
+    );
+    // The ssh that git started is killed with git, not left sleeping.
+    assert_ended(&pids);
+}
