@@ -670,3 +670,70 @@ fn a_repository_that_hangs_is_stopped_at_the_repo_timeout_and_its_processes_kill
     // The ssh that git started is killed with git, not left sleeping.
     assert_ended(&pids);
 }
+
+/// A password committed and removed in the next commit: only the history audit reports it, and says
+/// so; the two kinds of output folders cannot be merged, and neither kind of report is kept for the other.
+#[test]
+fn a_history_audit_reports_a_secret_removed_from_the_tree_and_a_tree_audit_does_not() {
+    let repo = TempTree::new();
+    repo.write("README.md", "# svc\n");
+    repo.write("config/app.env", format!("DB={SQL}\n"));
+    repo.git_commit_all();
+    repo.git(&["rm", "-q", "config/app.env"]);
+    repo.git(&["commit", "-q", "-m", "remove the password"]);
+    let t = TempTree::new();
+    let listed = repo.path().display().to_string();
+    t.write("repos.txt", format!("{listed}\n"));
+    let audit = |out: &str, history: bool| {
+        let mut cmd = t.keyless();
+        cmd.args(["audit", "--repos", "repos.txt", "--out-dir", out]);
+        if history {
+            cmd.arg("--history");
+        }
+        run(&mut cmd)
+    };
+
+    let (code, _, stderr) = audit("tree", false);
+    assert_eq!(code, 0, "{stderr}");
+    let tree = summary(&t.path().join("tree"));
+    assert_eq!(tree["history"], false);
+    assert_eq!(tree["totals"]["findings"], 0);
+
+    let (code, _, stderr) = audit("history", true);
+    assert_eq!(code, 1, "{stderr}");
+    let dir = t.path().join("history");
+    let s = summary(&dir);
+    assert_eq!(s["history"], true);
+    assert_eq!(s["totals"]["findings"], 1);
+    let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(md.contains("whole history"), "{md}");
+    let name = s["repositories"][0]["name"].as_str().unwrap();
+    let report = read_json(&dir.join(format!("{name}.json")));
+    assert_eq!(report["audit"]["history"], true);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["path"], "config/app.env");
+    assert_eq!(finding["history"]["present_at_head"], false);
+    assert_eq!(finding["history"]["commits"], 1);
+    let sarif = read_json(&dir.join(format!("{name}.sarif")));
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "keyless/history/"
+    );
+    crate::sarif_schema::assert_valid(&sarif);
+
+    // One audit is of trees or of histories, not both.
+    let (code, _, stderr) =
+        run(t
+            .keyless()
+            .args(["audit", "merge", "tree", "history", "--out-dir", "merged"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("differ in --history"), "{stderr}");
+    assert!(!t.path().join("merged").exists(), "half-written merge");
+
+    // A complete report of the other kind is not a complete report for this run: scanned again.
+    let (code, _, stderr) = audit("history", false);
+    assert_eq!(code, 0, "{stderr}");
+    let again = summary(&dir);
+    assert_eq!(statuses(&again)[listed.as_str()], "scanned");
+    assert_eq!(again["totals"]["findings"], 0);
+}
