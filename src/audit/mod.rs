@@ -16,6 +16,7 @@ pub mod merge;
 pub mod run;
 pub mod shard;
 pub mod summary;
+pub mod workdir;
 
 use crate::cli::{AuditArgs, AuditCommand};
 use crate::outcome::Outcome;

@@ -4,7 +4,8 @@
 //! Each repository is scanned by a child `keyless scan` process run in the fresh clone, exactly as a
 //! person would scan it, so its findings are those of `keyless scan` in that repository by construction;
 //! and a child can be killed when `--repo-timeout` runs out, which a scan inside this process could not.
-//! The child writes into a private work folder; only a finished scan is copied into --out-dir, report
+//! The child writes into a private work folder (`workdir`, which the next run sweeps if this one is
+//! killed); only a finished scan is copied into --out-dir, report
 //! first and the JSON (which carries the completeness record) last, each atomically. So whatever point
 //! a shard is killed at, the out-dir holds whole report pairs and nothing else, and a rerun skips them.
 
@@ -12,6 +13,7 @@ use super::child::{run_status, Deadline};
 use super::list::{redact, Repo, RepoList};
 use super::shard::{Shard, JOB_INDEX_VAR};
 use super::summary::{AuditRecord, ListInfo, RepoEntry, Status, Summary, KEYLESS_VERSION};
+use super::workdir::WorkDir;
 use crate::atomic::write_atomically;
 use crate::cli::AuditArgs;
 use crate::outcome::Outcome;
@@ -41,7 +43,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     };
     let settings = settings(args)?;
     super::child::forward_interrupts()?;
-    let work = WorkDir::new()?;
+    let work = WorkDir::new_in(&std::env::temp_dir())?;
     preflight(&settings, &work.path)?;
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
 
@@ -169,32 +171,6 @@ fn complete_report(out_dir: &Path, repo: &Repo, history: bool) -> Option<serde_j
         && record.keyless_version == KEYLESS_VERSION
         && std::fs::metadata(&sarif).is_ok_and(|m| m.is_file() && m.len() > 0);
     matches.then_some(report)
-}
-
-/// A private folder for clones and the child's reports, removed when the audit ends.
-struct WorkDir {
-    path: PathBuf,
-}
-
-impl WorkDir {
-    fn new() -> Result<WorkDir> {
-        let base = std::env::temp_dir();
-        for attempt in 0..100u32 {
-            let path = base.join(format!("keyless-audit-{}-{attempt}", std::process::id()));
-            match std::fs::create_dir(&path) {
-                Ok(()) => return Ok(WorkDir { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
-            }
-        }
-        bail!("no free work folder name in {}", base.display())
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
 }
 
 /// Clone, check out, scan, and publish one repository's reports; returns the JSON report written.

@@ -667,8 +667,9 @@ fn a_repository_that_hangs_is_stopped_at_the_repo_timeout_and_its_processes_kill
         md.contains("- git.example.invalid/org/hung: failed: timed out after 5 s"),
         "{md}"
     );
-    // The ssh that git started is killed with git, not left sleeping.
+    // The ssh that git started is killed with git, not left sleeping, and no clone is left behind.
     assert_ended(&pids);
+    assert_eq!(work_folders(&t.path().join("tmp")), Vec::<String>::new());
 }
 
 /// A password committed and removed in the next commit: only the history audit reports it, and says
@@ -736,4 +737,95 @@ fn a_history_audit_reports_a_secret_removed_from_the_tree_and_a_tree_audit_does_
     let again = summary(&dir);
     assert_eq!(statuses(&again)[listed.as_str()], "scanned");
     assert_eq!(again["totals"]["findings"], 0);
+}
+
+/// The names in a temp folder that audits' work folders have (`keyless-audit-...`, hidden ones too).
+fn work_folders(tmp: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.trim_start_matches('.').starts_with("keyless-audit-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Clones of an audit that was killed (no chance to clean up) are removed by the next run; the folder of
+/// an audit that is still running is not, whatever its process id says.
+#[cfg(unix)]
+#[test]
+fn work_folders_of_killed_audits_are_swept_by_the_next_run_and_a_running_audits_kept() {
+    let t = TempTree::new();
+    git_repo(&t.path().join("svc"), &[("README.md", "clean\n")]);
+    t.write("repos.txt", "svc\n");
+    let tmp = t.path().join("tmp");
+    // A folder of something else that happens to share the prefix but has no lock: not ours to remove.
+    t.write("tmp/keyless-audit-notes/a.txt", "x\n");
+
+    // An audit that runs on meanwhile: its one repository hangs in the clone.
+    let (ssh, pids) = hanging_ssh(&t);
+    t.write("hung.txt", "ssh://git.example.invalid/org/hung.git\n");
+    let mut running = t
+        .keyless_process()
+        .env("GIT_SSH_COMMAND", &ssh)
+        .env("GIT_SSH_VARIANT", "ssh")
+        .env("TMPDIR", &tmp)
+        .args(["audit", "--repos", "hung.txt", "--out-dir", "hung-out"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Its clone is under way once the ssh has run (it writes its pid first).
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&pids)
+        .unwrap_or_default()
+        .is_empty()
+        && start.elapsed().as_secs() < 60
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let live: Vec<String> = work_folders(&tmp)
+        .into_iter()
+        .filter(|n| n != "keyless-audit-notes")
+        .collect();
+    assert_eq!(live.len(), 1, "{live:?}");
+    // What SIGKILL leaves: a work folder with its lock file, locked by no one, and a clone in it.
+    let dead = tmp.join("keyless-audit-999999-0");
+    t.write("tmp/keyless-audit-999999-0/lock", "");
+    t.write("tmp/keyless-audit-999999-0/svc/repo/README.md", "clean\n");
+
+    let audit = || {
+        run(t.keyless().env("TMPDIR", &tmp).args([
+            "audit",
+            "--repos",
+            "repos.txt",
+            "--out-dir",
+            "out",
+        ]))
+    };
+    let (code, _, stderr) = audit();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!dead.exists(), "the killed audit's folder is still there");
+    assert!(
+        stderr.contains("removed 1 work folder that stopped audits left in"),
+        "{stderr}"
+    );
+    assert!(
+        tmp.join(&live[0]).is_dir(),
+        "a running audit's folder was removed"
+    );
+
+    // Now that audit is killed the way a node failure or the OOM killer would: no clean-up at all.
+    running.kill().unwrap();
+    running.wait().unwrap();
+    for pid in std::fs::read_to_string(&pids).unwrap().split_whitespace() {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", pid])
+            .status();
+    }
+    assert!(tmp.join(&live[0]).is_dir());
+    let (code, _, stderr) = audit();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("removed 1 work folder"), "{stderr}");
+    assert_eq!(work_folders(&tmp), vec!["keyless-audit-notes".to_string()]);
 }
