@@ -281,7 +281,10 @@ fn scan_command(s: &Settings, cwd: &Path, json: &Path, sarif: &Path) -> Command 
         .arg("--output")
         .arg(json)
         .arg("--report")
-        .arg(format!("sarif={}", sarif.display()));
+        .arg(format!("sarif={}", sarif.display()))
+        // Thousands of reports, each carrying every rule's guide, would be megabytes each; the rules
+        // with results are what a reader of one repository's report needs.
+        .args(["--sarif-rules", "referenced"]);
     if let Some(n) = s.threads {
         scan.arg("--threads").arg(n.to_string());
     }
@@ -329,9 +332,9 @@ fn with_record(json: &str, record: &AuditRecord) -> Result<String> {
 }
 
 /// The scan's SARIF with `versionControlProvenance`: which repository and commit the results are of, so
-/// code-scanning services and people reading the file need not guess from its name. The file holds every
-/// rule's metadata (over a megabyte), so the field is spliced into the scan's own bytes at the start of the
-/// run instead of parsing and re-serialising the whole document; anything unexpected takes the slow path.
+/// code-scanning services and people reading the file need not guess from its name. The field is spliced
+/// into the scan's own bytes at the start of the run instead of parsing and re-serialising the whole
+/// document (which can hold 25,000 results); anything unexpected takes the slow path.
 fn with_provenance(sarif: &str, repo: &Repo, source: &str, commit: Option<&str>) -> Result<String> {
     let uri = if repo.is_local {
         format!("file://{}", source.replace('\\', "/"))

@@ -829,3 +829,72 @@ fn work_folders_of_killed_audits_are_swept_by_the_next_run_and_a_running_audits_
     assert!(stderr.contains("removed 1 work folder"), "{stderr}");
     assert_eq!(work_folders(&tmp), vec!["keyless-audit-notes".to_string()]);
 }
+
+/// Each audit report lists only the rules of its results (not every rule's guide, 1.3 MB a report), and
+/// every result's ruleIndex points at its own rule; a clean repository's report lists none.
+#[test]
+fn audit_sarif_lists_exactly_the_rules_its_results_use() {
+    let t = TempTree::new();
+    git_repo(
+        &t.path().join("api"),
+        &[
+            ("appsettings.json", &format!("{{ \"Db\": \"{SQL}\" }}\n")),
+            ("deploy/.env", &format!("COSMOS={COSMOS}\nBACKUP={SQL}\n")),
+        ],
+    );
+    git_repo(&t.path().join("web"), &[("README.md", "clean\n")]);
+    t.write("repos.txt", "api\nweb\n");
+    let (code, _, stderr) =
+        run(t
+            .keyless()
+            .args(["audit", "--repos", "repos.txt", "--out-dir", "out"]));
+    assert_eq!(code, 1, "{stderr}");
+    let dir = t.path().join("out");
+    let s = summary(&dir);
+    let sarif_of = |repo: &str| {
+        let entry = s["repositories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["repository"] == repo)
+            .unwrap();
+        read_json(&dir.join(format!("{}.sarif", entry["name"].as_str().unwrap())))
+    };
+
+    let api = sarif_of("api");
+    let run = &api["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let used: BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.len(), used.len(), "a rule listed twice: {rules:?}");
+    assert_eq!(rules.iter().copied().collect::<BTreeSet<_>>(), used);
+    assert!(used.len() >= 2, "{used:?}");
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index], r["ruleId"].as_str().unwrap());
+    }
+    // The listed rules keep their whole metadata (the guide GitHub shows beside an alert).
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(rule["help"]["markdown"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+    crate::sarif_schema::assert_valid(&api);
+
+    let web = sarif_of("web");
+    assert_eq!(
+        web["runs"][0]["tool"]["driver"]["rules"],
+        serde_json::json!([])
+    );
+    assert_eq!(web["runs"][0]["results"], serde_json::json!([]));
+    crate::sarif_schema::assert_valid(&web);
+}
