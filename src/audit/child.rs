@@ -107,3 +107,13 @@ pub fn forward_interrupts() -> Result<()> {
     }
     Ok(())
 }
+
+/// git that never stops to ask for a password (a prompt would hang the shard until its timeout).
+pub fn git(cwd: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(cwd)
+        .stdout(Stdio::null())
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GCM_INTERACTIVE", "never");
+    cmd
+}

@@ -11,6 +11,7 @@
 //! asks for it: the scan of each clone is the ordinary offline `keyless scan`.
 
 pub mod child;
+pub mod head;
 pub mod list;
 pub mod merge;
 pub mod run;

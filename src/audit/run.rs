@@ -9,7 +9,8 @@
 //! first and the JSON (which carries the completeness record) last, each atomically. So whatever point
 //! a shard is killed at, the out-dir holds whole report pairs and nothing else, and a rerun skips them.
 
-use super::child::{run_status, Deadline};
+use super::child::{git, run_status, Deadline};
+use super::head::{rev_parse, source_of};
 use super::list::{redact, Repo, RepoList};
 use super::shard::{Shard, JOB_INDEX_VAR};
 use super::summary::{AuditRecord, ListInfo, RepoEntry, Status, Summary, KEYLESS_VERSION};
@@ -61,9 +62,17 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     for (i, repo) in mine.iter().enumerate() {
         let key = repo.key();
         let name = repo.name();
-        let entry = match complete_report(out_dir, repo, settings.history) {
-            Some(report) if !args.force => RepoEntry::from_report(&report, Status::Skipped)?,
-            _ => match scan_one(repo, &work.path, out_dir, &settings) {
+        let complete = complete_report(out_dir, repo, settings.history).filter(|_| !args.force);
+        let (kept, moved) = match complete {
+            Some(report) => match moved_since(&report, repo, &work.path, &settings) {
+                Some(now) => (None, Some(now)),
+                None => (Some(report), None),
+            },
+            None => (None, None),
+        };
+        let entry = match kept {
+            Some(report) => RepoEntry::from_report(&report, Status::Skipped)?,
+            None => match scan_one(repo, &work.path, out_dir, &settings) {
                 Ok(report) => RepoEntry::from_report(&report, Status::Scanned)?,
                 Err(e) => RepoEntry::failed(key.clone(), name, redact(&format!("{e:#}"))),
             },
@@ -81,7 +90,11 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
                 if entry.findings == 1 { "" } else { "s" }
             ),
         };
-        eprintln!("keyless: [{}/{}] {key}: {what}", i + 1, mine.len());
+        let why = match moved {
+            Some(now) => format!(" (its ref moved to {} since the last report)", short(&now)),
+            None => String::new(),
+        };
+        eprintln!("keyless: [{}/{}] {key}: {what}{why}", i + 1, mine.len());
         entries.push(entry);
     }
 
@@ -173,6 +186,25 @@ fn complete_report(out_dir: &Path, repo: &Repo, history: bool) -> Option<serde_j
     matches.then_some(report)
 }
 
+/// The commit the repository's ref points at now, if that is not the one its complete report was made
+/// of (None when they agree, or when the source cannot say: the report is kept then).
+fn moved_since(
+    report: &serde_json::Value,
+    repo: &Repo,
+    work: &Path,
+    s: &Settings,
+) -> Option<String> {
+    let record: AuditRecord = serde_json::from_value(report["audit"].clone()).ok()?;
+    let scratch = work.join("head");
+    std::fs::create_dir_all(&scratch).ok()?;
+    let now = super::head::at_source(repo, Deadline::after(s.timeout), &scratch)?;
+    (record.commit.as_deref() != Some(now.as_str())).then_some(now)
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
+}
+
 /// Clone, check out, scan, and publish one repository's reports; returns the JSON report written.
 fn scan_one(repo: &Repo, work: &Path, out_dir: &Path, s: &Settings) -> Result<serde_json::Value> {
     let deadline = Deadline::after(s.timeout);
@@ -203,15 +235,7 @@ fn scan_in(
     if !repo.is_local && !s.history {
         cmd.arg("--filter=blob:none");
     }
-    let source = if repo.is_local {
-        // git reads a relative path from its working folder, which is not ours.
-        std::path::absolute(&repo.clone_from)
-            .unwrap_or_else(|_| PathBuf::from(&repo.clone_from))
-            .to_string_lossy()
-            .into_owned()
-    } else {
-        repo.clone_from.clone()
-    };
+    let source = source_of(repo);
     cmd.arg("--").arg(&source).arg(&clone);
     run_until(&mut cmd, deadline, &log, "git clone")?;
 
@@ -219,10 +243,10 @@ fn scan_in(
         Some(r) => Some(
             [format!("refs/remotes/origin/{r}"), r.clone()]
                 .iter()
-                .find_map(|spec| rev_parse(&clone, spec, deadline, &log))
+                .find_map(|spec| rev_parse(&clone, spec, deadline, dir))
                 .with_context(|| format!("the ref '{r}' is not in the repository"))?,
         ),
-        None => rev_parse(&clone, "HEAD", deadline, &log),
+        None => rev_parse(&clone, "HEAD", deadline, dir),
     };
     if let Some(c) = &commit {
         let mut cmd = git(&clone);
@@ -367,31 +391,6 @@ fn with_provenance(sarif: &str, repo: &Repo, source: &str, commit: Option<&str>)
     let mut out = serde_json::to_string_pretty(&value)?;
     out.push('\n');
     Ok(out)
-}
-
-/// git that never stops to ask for a password (a prompt would hang the shard until its timeout).
-fn git(cwd: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(cwd)
-        .stdout(Stdio::null())
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GCM_INTERACTIVE", "never");
-    cmd
-}
-
-fn rev_parse(clone: &Path, spec: &str, deadline: Deadline, log: &Path) -> Option<String> {
-    let out = clone.parent()?.join("rev");
-    let mut cmd = git(clone);
-    cmd.args([
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        &format!("{spec}^{{commit}}"),
-    ])
-    .stdout(std::fs::File::create(&out).ok()?);
-    let status = run_status(&mut cmd, deadline, log, "git rev-parse").ok()?;
-    let id = std::fs::read_to_string(&out).ok()?.trim().to_string();
-    (status.success() && !id.is_empty()).then_some(id)
 }
 
 fn run_until(cmd: &mut Command, deadline: Deadline, log: &Path, what: &str) -> Result<()> {

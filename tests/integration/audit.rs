@@ -898,3 +898,104 @@ fn audit_sarif_lists_exactly_the_rules_its_results_use() {
     assert_eq!(web["runs"][0]["results"], serde_json::json!([]));
     crate::sarif_schema::assert_valid(&web);
 }
+
+/// A stand-in for `ssh` that serves the repository from this machine: it runs the command git asks the
+/// server to run (`git-upload-pack '<path>'`) locally, so `ssh://` URLs work without a network.
+#[cfg(unix)]
+fn serving_ssh(t: &TempTree) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = t.path().join("serving-ssh");
+    // GIT_SSH_VARIANT=simple: the arguments are the host and the command.
+    std::fs::write(&script, "#!/bin/sh\nexec sh -c \"$2\"\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// A complete report is kept on a rerun only while it is of the commit the ref still points at: a local
+/// repository or a URL whose branch moved is scanned again, without --force.
+#[cfg(unix)]
+#[test]
+fn a_rerun_scans_again_a_repository_whose_ref_has_moved() {
+    let t = TempTree::new();
+    let moving = TempTree::new();
+    moving.write("README.md", "# moving\n");
+    moving.git_commit_all();
+    let served = TempTree::new();
+    served.write("README.md", "# served\n");
+    served.git_commit_all();
+    git_repo(&t.path().join("still"), &[("README.md", "clean\n")]);
+    let url = format!("ssh://git.example.invalid{}", served.path().display());
+    t.write(
+        "repos.txt",
+        format!("still\n{} main\n{url}\n", moving.path().display()),
+    );
+    let ssh = serving_ssh(&t);
+    let audit = || {
+        run(t
+            .keyless()
+            .env("GIT_SSH_COMMAND", &ssh)
+            .env("GIT_SSH_VARIANT", "simple")
+            .args(["audit", "--repos", "repos.txt", "--out-dir", "out"]))
+    };
+    let status_of = |s: &Value, part: &str| -> String {
+        statuses(s)
+            .into_iter()
+            .find(|(repo, _)| repo.contains(part))
+            .unwrap_or_else(|| panic!("{part} not in {s}"))
+            .1
+    };
+    let (code, _, stderr) = audit();
+    assert_eq!(code, 0, "{stderr}");
+    let first = summary(&t.path().join("out"));
+    assert_eq!(first["totals"]["scanned"], 3, "{stderr}");
+
+    // Both the local branch and the served one gain a password.
+    for repo in [&moving, &served] {
+        repo.write("app.env", format!("DB={SQL}\n"));
+        repo.git(&["add", "-A"]);
+        repo.git(&["commit", "-q", "-m", "add settings"]);
+    }
+    let (code, _, stderr) = audit();
+    assert_eq!(code, 1, "{stderr}");
+    let s = summary(&t.path().join("out"));
+    assert_eq!(status_of(&s, "still"), "skipped");
+    let moving_dir = moving
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let served_dir = served
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert_eq!(status_of(&s, &moving_dir), "scanned", "{stderr}");
+    assert_eq!(status_of(&s, &served_dir), "scanned", "{stderr}");
+    assert_eq!(s["totals"]["findings"], 2);
+    assert_eq!(stderr.matches("its ref moved to").count(), 2, "{stderr}");
+    // The report names the commit the ref points at now.
+    let head = std::process::Command::new("git")
+        .current_dir(moving.path())
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap().trim().to_string();
+    let entry = s["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["repository"].as_str().unwrap().contains(&moving_dir))
+        .unwrap();
+    assert_eq!(entry["commit"], head.as_str());
+
+    // Nothing moved since: everything is kept.
+    let (code, _, stderr) = audit();
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        summary(&t.path().join("out"))["totals"]["skipped"],
+        3,
+        "{stderr}"
+    );
+}
