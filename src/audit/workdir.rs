@@ -13,6 +13,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 const PREFIX: &str = "keyless-audit-";
+#[cfg(unix)]
 const LOCK: &str = "lock";
 
 /// A work folder, removed when the audit ends (and by a later run's sweep if this one is killed).
