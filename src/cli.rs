@@ -118,6 +118,16 @@ pub enum Format {
     Html,
 }
 
+/// Which rules a SARIF report lists in `tool.driver.rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SarifRules {
+    /// Every enabled rule, with its remediation guide (about 1.3 MB with the built-in packs).
+    #[default]
+    All,
+    /// Only the rules that have a result (what `keyless audit` writes: a report per repository).
+    Referenced,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -172,6 +182,10 @@ pub struct ScanArgs {
     /// Also write a report in FORMAT to FILE, e.g. `--report sarif=keyless.sarif`. Repeatable.
     #[arg(long, value_name = "FORMAT=FILE")]
     pub report: Vec<String>,
+
+    /// Which rules SARIF reports list: `all` (with their guides) or only those `referenced` by a result.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = SarifRules::All)]
+    pub sarif_rules: SarifRules,
 
     /// Walker threads (default: one per core); at most one per core scans a file at a time.
     #[arg(short = 'j', long, value_name = "N")]

@@ -10,11 +10,14 @@
 //! Cloning a URL from the list is the one time keyless touches the network, and only because the list
 //! asks for it: the scan of each clone is the ordinary offline `keyless scan`.
 
+pub mod child;
+pub mod head;
 pub mod list;
 pub mod merge;
 pub mod run;
 pub mod shard;
 pub mod summary;
+pub mod workdir;
 
 use crate::cli::{AuditArgs, AuditCommand};
 use crate::outcome::Outcome;

@@ -4,20 +4,24 @@
 //! Each repository is scanned by a child `keyless scan` process run in the fresh clone, exactly as a
 //! person would scan it, so its findings are those of `keyless scan` in that repository by construction;
 //! and a child can be killed when `--repo-timeout` runs out, which a scan inside this process could not.
-//! The child writes into a private work folder; only a finished scan is copied into --out-dir, report
+//! The child writes into a private work folder (`workdir`, which the next run sweeps if this one is
+//! killed); only a finished scan is copied into --out-dir, report
 //! first and the JSON (which carries the completeness record) last, each atomically. So whatever point
 //! a shard is killed at, the out-dir holds whole report pairs and nothing else, and a rerun skips them.
 
+use super::child::{git, run_status, Deadline};
+use super::head::{rev_parse, source_of};
 use super::list::{redact, Repo, RepoList};
 use super::shard::{Shard, JOB_INDEX_VAR};
 use super::summary::{AuditRecord, ListInfo, RepoEntry, Status, Summary, KEYLESS_VERSION};
+use super::workdir::WorkDir;
 use crate::atomic::write_atomically;
 use crate::cli::AuditArgs;
 use crate::outcome::Outcome;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The per-repository scan settings, checked once before any repository is touched.
 struct Settings {
@@ -39,7 +43,8 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         None => Shard::ALL,
     };
     let settings = settings(args)?;
-    let work = WorkDir::new()?;
+    super::child::forward_interrupts()?;
+    let work = WorkDir::new_in(&std::env::temp_dir())?;
     preflight(&settings, &work.path)?;
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
 
@@ -57,9 +62,17 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     for (i, repo) in mine.iter().enumerate() {
         let key = repo.key();
         let name = repo.name();
-        let entry = match complete_report(out_dir, repo, settings.history) {
-            Some(report) if !args.force => RepoEntry::from_report(&report, Status::Skipped)?,
-            _ => match scan_one(repo, &work.path, out_dir, &settings) {
+        let complete = complete_report(out_dir, repo, settings.history).filter(|_| !args.force);
+        let (kept, moved) = match complete {
+            Some(report) => match moved_since(&report, repo, &work.path, &settings) {
+                Some(now) => (None, Some(now)),
+                None => (Some(report), None),
+            },
+            None => (None, None),
+        };
+        let entry = match kept {
+            Some(report) => RepoEntry::from_report(&report, Status::Skipped)?,
+            None => match scan_one(repo, &work.path, out_dir, &settings) {
                 Ok(report) => RepoEntry::from_report(&report, Status::Scanned)?,
                 Err(e) => RepoEntry::failed(key.clone(), name, redact(&format!("{e:#}"))),
             },
@@ -77,7 +90,11 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
                 if entry.findings == 1 { "" } else { "s" }
             ),
         };
-        eprintln!("keyless: [{}/{}] {key}: {what}", i + 1, mine.len());
+        let why = match moved {
+            Some(now) => format!(" (its ref moved to {} since the last report)", short(&now)),
+            None => String::new(),
+        };
+        eprintln!("keyless: [{}/{}] {key}: {what}{why}", i + 1, mine.len());
         entries.push(entry);
     }
 
@@ -169,35 +186,28 @@ fn complete_report(out_dir: &Path, repo: &Repo, history: bool) -> Option<serde_j
     matches.then_some(report)
 }
 
-/// A private folder for clones and the child's reports, removed when the audit ends.
-struct WorkDir {
-    path: PathBuf,
+/// The commit the repository's ref points at now, if that is not the one its complete report was made
+/// of (None when they agree, or when the source cannot say: the report is kept then).
+fn moved_since(
+    report: &serde_json::Value,
+    repo: &Repo,
+    work: &Path,
+    s: &Settings,
+) -> Option<String> {
+    let record: AuditRecord = serde_json::from_value(report["audit"].clone()).ok()?;
+    let scratch = work.join("head");
+    std::fs::create_dir_all(&scratch).ok()?;
+    let now = super::head::at_source(repo, Deadline::after(s.timeout), &scratch)?;
+    (record.commit.as_deref() != Some(now.as_str())).then_some(now)
 }
 
-impl WorkDir {
-    fn new() -> Result<WorkDir> {
-        let base = std::env::temp_dir();
-        for attempt in 0..100u32 {
-            let path = base.join(format!("keyless-audit-{}-{attempt}", std::process::id()));
-            match std::fs::create_dir(&path) {
-                Ok(()) => return Ok(WorkDir { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
-            }
-        }
-        bail!("no free work folder name in {}", base.display())
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
 }
 
 /// Clone, check out, scan, and publish one repository's reports; returns the JSON report written.
 fn scan_one(repo: &Repo, work: &Path, out_dir: &Path, s: &Settings) -> Result<serde_json::Value> {
-    let deadline = Instant::now() + s.timeout;
+    let deadline = Deadline::after(s.timeout);
     let name = repo.name();
     let dir = work.join(&name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -212,7 +222,7 @@ fn scan_in(
     dir: &Path,
     out_dir: &Path,
     s: &Settings,
-    deadline: Instant,
+    deadline: Deadline,
 ) -> Result<serde_json::Value> {
     let clone = dir.join("repo");
     let log = dir.join("log");
@@ -225,15 +235,7 @@ fn scan_in(
     if !repo.is_local && !s.history {
         cmd.arg("--filter=blob:none");
     }
-    let source = if repo.is_local {
-        // git reads a relative path from its working folder, which is not ours.
-        std::path::absolute(&repo.clone_from)
-            .unwrap_or_else(|_| PathBuf::from(&repo.clone_from))
-            .to_string_lossy()
-            .into_owned()
-    } else {
-        repo.clone_from.clone()
-    };
+    let source = source_of(repo);
     cmd.arg("--").arg(&source).arg(&clone);
     run_until(&mut cmd, deadline, &log, "git clone")?;
 
@@ -241,10 +243,10 @@ fn scan_in(
         Some(r) => Some(
             [format!("refs/remotes/origin/{r}"), r.clone()]
                 .iter()
-                .find_map(|spec| rev_parse(&clone, spec, deadline, &log))
+                .find_map(|spec| rev_parse(&clone, spec, deadline, dir))
                 .with_context(|| format!("the ref '{r}' is not in the repository"))?,
         ),
-        None => rev_parse(&clone, "HEAD", deadline, &log),
+        None => rev_parse(&clone, "HEAD", deadline, dir),
     };
     if let Some(c) = &commit {
         let mut cmd = git(&clone);
@@ -303,7 +305,10 @@ fn scan_command(s: &Settings, cwd: &Path, json: &Path, sarif: &Path) -> Command 
         .arg("--output")
         .arg(json)
         .arg("--report")
-        .arg(format!("sarif={}", sarif.display()));
+        .arg(format!("sarif={}", sarif.display()))
+        // Thousands of reports, each carrying every rule's guide, would be megabytes each; the rules
+        // with results are what a reader of one repository's report needs.
+        .args(["--sarif-rules", "referenced"]);
     if let Some(n) = s.threads {
         scan.arg("--threads").arg(n.to_string());
     }
@@ -326,7 +331,7 @@ fn preflight(s: &Settings, work: &Path) -> Result<()> {
     std::fs::create_dir_all(&empty).with_context(|| format!("creating {}", empty.display()))?;
     let (json, sarif, log) = (dir.join("r.json"), dir.join("r.sarif"), dir.join("log"));
     let mut cmd = scan_command(s, &empty, &json, &sarif);
-    let deadline = Instant::now() + s.timeout;
+    let deadline = Deadline::after(s.timeout);
     let status = run_status(&mut cmd, deadline, &log, "keyless scan")?;
     if !json.is_file() {
         bail!(
@@ -351,9 +356,9 @@ fn with_record(json: &str, record: &AuditRecord) -> Result<String> {
 }
 
 /// The scan's SARIF with `versionControlProvenance`: which repository and commit the results are of, so
-/// code-scanning services and people reading the file need not guess from its name. The file holds every
-/// rule's metadata (over a megabyte), so the field is spliced into the scan's own bytes at the start of the
-/// run instead of parsing and re-serialising the whole document; anything unexpected takes the slow path.
+/// code-scanning services and people reading the file need not guess from its name. The field is spliced
+/// into the scan's own bytes at the start of the run instead of parsing and re-serialising the whole
+/// document (which can hold 25,000 results); anything unexpected takes the slow path.
 fn with_provenance(sarif: &str, repo: &Repo, source: &str, commit: Option<&str>) -> Result<String> {
     let uri = if repo.is_local {
         format!("file://{}", source.replace('\\', "/"))
@@ -388,62 +393,12 @@ fn with_provenance(sarif: &str, repo: &Repo, source: &str, commit: Option<&str>)
     Ok(out)
 }
 
-/// git that never stops to ask for a password (a prompt would hang the shard until its timeout).
-fn git(cwd: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(cwd)
-        .stdout(Stdio::null())
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GCM_INTERACTIVE", "never");
-    cmd
-}
-
-fn rev_parse(clone: &Path, spec: &str, deadline: Instant, log: &Path) -> Option<String> {
-    let out = clone.parent()?.join("rev");
-    let mut cmd = git(clone);
-    cmd.args([
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        &format!("{spec}^{{commit}}"),
-    ])
-    .stdout(std::fs::File::create(&out).ok()?);
-    let status = run_status(&mut cmd, deadline, log, "git rev-parse").ok()?;
-    let id = std::fs::read_to_string(&out).ok()?.trim().to_string();
-    (status.success() && !id.is_empty()).then_some(id)
-}
-
-fn run_until(cmd: &mut Command, deadline: Instant, log: &Path, what: &str) -> Result<()> {
+fn run_until(cmd: &mut Command, deadline: Deadline, log: &Path, what: &str) -> Result<()> {
     let status = run_status(cmd, deadline, log, what)?;
     if !status.success() {
         bail!("{what} failed: {}", log_tail(log));
     }
     Ok(())
-}
-
-/// Runs a child with stderr to `log`, killing it at `deadline`.
-fn run_status(
-    cmd: &mut Command,
-    deadline: Instant,
-    log: &Path,
-    what: &str,
-) -> Result<std::process::ExitStatus> {
-    let err = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
-    cmd.stdin(Stdio::null()).stderr(err);
-    let mut child = cmd.spawn().with_context(|| format!("cannot run {what}"))?;
-    let mut pause = Duration::from_millis(1);
-    loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("timed out (--repo-timeout) during {what}");
-        }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(50));
-    }
 }
 
 /// The last lines of a child's stderr, for the summary's error.

@@ -19,7 +19,7 @@ const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 
 /// The `audit` field at the top of each `<name>.json`: written last and atomically, so its presence says
 /// the report pair is whole. A rerun rescans a repository whose record is missing or was made by another
-/// keyless version or with another --history setting.
+/// keyless version, with another --history setting, or of a commit its ref no longer points at.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AuditRecord {
     pub repository: String,

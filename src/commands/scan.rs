@@ -206,6 +206,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         rules: &rules,
         color: config.color,
         automation_id,
+        sarif_rules: args.sarif_rules,
     };
     match &config.output {
         Some(path) => {
@@ -217,6 +218,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         rules: &rules,
         color: false,
         automation_id,
+        sarif_rules: args.sarif_rules,
     };
     for (format, path) in &config.reports {
         write_atomically_with(path, |w| report::write(*format, &outcome, &file_ctx, w))?;

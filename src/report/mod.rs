@@ -24,6 +24,17 @@ pub struct ReportContext<'a> {
     pub color: bool,
     /// SARIF `automationDetails.id`: set for scans that code scanning must keep apart (`--history`).
     pub automation_id: Option<&'a str>,
+    /// Which rules a SARIF report lists (`--sarif-rules`).
+    pub sarif_rules: sarif::SarifRules,
+}
+
+impl ReportContext<'_> {
+    fn sarif(&self) -> sarif::SarifOptions<'_> {
+        sarif::SarifOptions {
+            automation_id: self.automation_id,
+            rules: self.sarif_rules,
+        }
+    }
 }
 
 /// Writes the report to `out`. JSON and SARIF are serialised straight into it, not built as one string
@@ -36,7 +47,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::write(outcome, out),
-        Format::Sarif => sarif::write(outcome, ctx.rules, ctx.automation_id, out),
+        Format::Sarif => sarif::write(outcome, ctx.rules, ctx.sarif(), out),
         _ => out.write_all(render(format, outcome, ctx).as_bytes()),
     }
 }
@@ -45,7 +56,7 @@ pub fn render(format: Format, outcome: &ScanOutcome, ctx: &ReportContext<'_>) ->
     match format {
         Format::Text => human::render(outcome, ctx),
         Format::Json => json::render(outcome),
-        Format::Sarif => sarif::render(outcome, ctx.rules, ctx.automation_id),
+        Format::Sarif => sarif::render(outcome, ctx.rules, ctx.sarif()),
         Format::Compact => compact::render(outcome),
         Format::Markdown => markdown::render(outcome),
         Format::Html => html::render(outcome),

@@ -1,11 +1,15 @@
 //! SARIF 2.1.0 for GitHub code scanning and Azure DevOps, built with serde-sarif.
 //!
 //! Choices that matter to those consumers: rule ids are the stable kebab-case ids; every enabled rule is
-//! listed with its remediation in `help.markdown` (GitHub shows it beside each alert); the result message
+//! listed with its remediation in `help.markdown` (GitHub shows it beside each alert), or with
+//! [`SarifRules::Referenced`] only the rules that have a result (SARIF 2.1.0 does not ask `rules` to be
+//! complete, only that each `ruleIndex` points at its rule in the array as written), which keeps an audit's
+//! thousands of reports at kilobytes instead of the 1.3 MB of every rule's help; the result message
 //! names the credential and its replacement with the file's own names, because that message is all GitHub
 //! shows per alert; the snippet is masked; `partialFingerprints` carries the content fingerprint so an
 //! alert survives its line moving. GitHub accepts at most 25,000 results per run.
 
+pub use crate::cli::SarifRules;
 use crate::finding::Finding;
 use crate::rules::{Rule, RuleSet};
 use crate::scan::ScanOutcome;
@@ -46,9 +50,17 @@ fn level_name(s: Severity) -> &'static str {
     }
 }
 
-pub fn render(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>) -> String {
+/// What a SARIF log is made with besides the findings.
+#[derive(Clone, Copy)]
+pub struct SarifOptions<'a> {
+    /// `automationDetails.id`; None for [`DEFAULT_AUTOMATION_ID`].
+    pub automation_id: Option<&'a str>,
+    pub rules: SarifRules,
+}
+
+pub fn render(outcome: &ScanOutcome, rules: &RuleSet, options: SarifOptions<'_>) -> String {
     let mut out = Vec::new();
-    write(outcome, rules, automation_id, &mut out).expect("writing to memory cannot fail");
+    write(outcome, rules, options, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
@@ -56,16 +68,20 @@ pub fn render(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str
 pub fn write(
     outcome: &ScanOutcome,
     rules: &RuleSet,
-    automation_id: Option<&str>,
+    options: SarifOptions<'_>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &build(outcome, rules, automation_id))?;
+    serde_json::to_writer_pretty(&mut *out, &build(outcome, rules, options))?;
     out.write_all(b"\n")
 }
 
-pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>) -> Sarif {
-    let descriptors: Vec<ReportingDescriptor> =
-        rules.rules.iter().map(|r| descriptor(r, rules)).collect();
+pub fn build(outcome: &ScanOutcome, rules: &RuleSet, options: SarifOptions<'_>) -> Sarif {
+    let shown = &outcome.findings[..outcome.findings.len().min(MAX_RESULTS)];
+    let listed = listed_rules(rules, shown, options.rules);
+    let descriptors: Vec<ReportingDescriptor> = listed
+        .iter()
+        .map(|&i| descriptor(&rules.rules[i], rules))
+        .collect();
     let driver = ToolComponent::builder()
         .name("keyless")
         .full_name(concat!("keyless ", env!("CARGO_PKG_VERSION")))
@@ -75,11 +91,15 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>
         .rules(descriptors)
         .build();
 
-    let results: Vec<SarifResult> = outcome
-        .findings
+    let results: Vec<SarifResult> = shown
         .iter()
-        .take(MAX_RESULTS)
-        .map(result)
+        .map(|f| {
+            // `listed` is sorted, so a result's ruleIndex is where its rule landed in the array.
+            let index = listed
+                .binary_search(&f.rule_index)
+                .expect("every shown finding's rule is listed");
+            result(f, index)
+        })
         .collect();
 
     let mut notifications: Vec<Notification> = outcome
@@ -154,7 +174,10 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>
     // scanning reads the id as the analysis category.
     run.automation_details = Some(
         serde_sarif::sarif::RunAutomationDetails::builder()
-            .id(automation_id.unwrap_or(DEFAULT_AUTOMATION_ID).to_string())
+            .id(options
+                .automation_id
+                .unwrap_or(DEFAULT_AUTOMATION_ID)
+                .to_string())
             .build(),
     );
 
@@ -163,6 +186,19 @@ pub fn build(outcome: &ScanOutcome, rules: &RuleSet, automation_id: Option<&str>
         .version("2.1.0")
         .runs(vec![run])
         .build()
+}
+
+/// The indexes into `rules.rules` that `tool.driver.rules` lists, in the rule set's order: all of them,
+/// or those of the findings shown.
+fn listed_rules(rules: &RuleSet, shown: &[Finding], which: SarifRules) -> Vec<usize> {
+    match which {
+        SarifRules::All => (0..rules.rules.len()).collect(),
+        SarifRules::Referenced => {
+            let used: std::collections::BTreeSet<usize> =
+                shown.iter().map(|f| f.rule_index).collect();
+            used.into_iter().collect()
+        }
+    }
 }
 
 fn descriptor(rule: &Rule, rules: &RuleSet) -> ReportingDescriptor {
@@ -293,7 +329,8 @@ pub fn help_markdown(rule: &Rule, rules: &RuleSet) -> String {
     md
 }
 
-fn result(f: &Finding) -> SarifResult {
+/// The result of one finding; `rule_index` is its rule's place in the log's `tool.driver.rules`.
+fn result(f: &Finding, rule_index: usize) -> SarifResult {
     let region = Region::builder()
         .start_line(f.line as i64)
         .start_column(f.column as i64)
@@ -334,7 +371,7 @@ fn result(f: &Finding) -> SarifResult {
     }
     let mut result = SarifResult::builder()
         .rule_id(f.rule_id.clone())
-        .rule_index(f.rule_index as i64)
+        .rule_index(rule_index as i64)
         .level(level(f.severity))
         .message(
             Message::builder()
