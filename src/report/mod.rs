@@ -5,6 +5,7 @@
 //! `finding.rs`); a full secret reaches a report only when `--show-secrets` put it there.
 
 pub mod compact;
+pub mod diagnostic;
 pub mod html;
 pub mod human;
 pub mod json;
