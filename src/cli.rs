@@ -169,6 +169,19 @@ fn parse_vault_name(s: &str) -> Result<String, String> {
     }
 }
 
+/// A SARIF category: any text without control characters; trailing slashes are dropped (the id adds its
+/// own), and what is left must not be empty.
+fn parse_sarif_category(s: &str) -> Result<String, String> {
+    let name = s.trim_end_matches('/');
+    if name.trim().is_empty() {
+        Err("a SARIF category needs at least one character other than `/` and spaces".to_string())
+    } else if name.chars().any(char::is_control) {
+        Err("a SARIF category cannot hold control characters".to_string())
+    } else {
+        Ok(name.to_string())
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct InstallHookArgs {
     /// Replace an existing pre-commit hook
@@ -264,6 +277,19 @@ pub struct ScanArgs {
     /// Also write a FORMAT report to FILE, e.g. `sarif=keyless.sarif` (repeatable)
     #[arg(long, value_name = "FORMAT=FILE", help_heading = "Output")]
     pub report: Vec<String>,
+
+    /// The SARIF analysis category: `automationDetails.id` becomes `NAME/` (default: keyless)
+    ///
+    /// GitHub code scanning keeps one set of alerts per category and ignores upload-sarif's `category`
+    /// input when the report names one, so give each analysis you upload (a folder, a branch, a
+    /// history scan) its own NAME. Without it the id is `keyless/` (`keyless/history/` for --history).
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_parser = parse_sarif_category,
+        help_heading = "Output"
+    )]
+    pub sarif_category: Option<String>,
 
     /// Print full secrets in every report (they are masked by default)
     #[arg(long, help_heading = "Output")]

@@ -23,7 +23,8 @@ use crate::scan::ScanOutcome;
 pub struct ReportContext<'a> {
     pub rules: &'a RuleSet,
     pub color: bool,
-    /// SARIF `automationDetails.id`: set for scans that code scanning must keep apart (`--history`).
+    /// SARIF `automationDetails.id` (code scanning's analysis category): `--sarif-category`'s `NAME/`,
+    /// or `keyless/history/` for `--history`; None for the default `keyless/`.
     pub automation_id: Option<&'a str>,
 }
 
