@@ -618,6 +618,12 @@ mod tests {
         assert_eq!(idx.locate(text, text.find('x').unwrap()), (1, 4));
     }
 
+    /// The mask of `secret`, which starts at byte `at` of `text`.
+    fn mask_at(text: &str, at: usize, secret: &str) -> (std::ops::Range<usize>, String) {
+        assert_eq!(&text[at..at + secret.len()], secret);
+        (at..at + secret.len(), preview(secret))
+    }
+
     #[test]
     fn masked_line_hides_every_secret_and_cuts_long_lines() {
         let text = format!(
@@ -625,13 +631,11 @@ mod tests {
             "a".repeat(100),
             "b".repeat(100)
         );
-        let s1 = text.find("hunter22").unwrap();
-        let s2 = text.find("swordfish1").unwrap();
         let masks = vec![
-            (s1..s1 + 8, preview("hunter22")),
-            (s2..s2 + 10, preview("swordfish1")),
+            mask_at(&text, text.find("hunter22").unwrap(), "hunter22"),
+            mask_at(&text, text.find("swordfish1").unwrap(), "swordfish1"),
         ];
-        let (line, focus) = masked_line(&text, 0..text.len(), &masks, &(s1..s1 + 8));
+        let (line, focus) = masked_line(&text, 0..text.len(), &masks, &masks[0].0);
         assert_eq!(&line[focus], "hu…(8)");
         assert!(
             !line.contains("hunter22") && !line.contains("swordfish1"),
@@ -646,14 +650,12 @@ mod tests {
     fn masked_line_points_at_its_own_secret_after_trimming() {
         // Two equal secrets on one indented line with a multi-byte character before them: the focus is
         // the second one, and its range is in bytes of the trimmed line.
-        let text = "\t  é: pw=hunter22 again=hunter22".to_string();
-        let s1 = text.find("hunter22").unwrap();
-        let s2 = text.rfind("hunter22").unwrap();
+        let text = "\t  é: pw=hunter22 again=hunter22";
         let masks = vec![
-            (s1..s1 + 8, preview("hunter22")),
-            (s2..s2 + 8, preview("hunter22")),
+            mask_at(text, text.find("hunter22").unwrap(), "hunter22"),
+            mask_at(text, text.rfind("hunter22").unwrap(), "hunter22"),
         ];
-        let (line, focus) = masked_line(&text, 0..text.len(), &masks, &(s2..s2 + 8));
+        let (line, focus) = masked_line(text, 0..text.len(), &masks, &masks[1].0);
         assert_eq!(line, "é: pw=hu…(8) again=hu…(8)");
         assert_eq!(&line[focus.clone()], "hu…(8)");
         assert_eq!(focus.end, line.len());

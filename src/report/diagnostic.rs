@@ -184,25 +184,31 @@ mod tests {
             .sum()
     }
 
-    fn underline(out: &str) -> (usize, usize, &str) {
+    /// Where the carets start (a display column: only spaces precede them) and how many there are.
+    fn underline(out: &str) -> (usize, usize) {
         let line = out.lines().find(|l| l.contains('^')).unwrap();
         let start = line.find('^').unwrap();
-        let len = line[start..].chars().take_while(|&c| c == '^').count();
-        (start, len, line)
+        (
+            start,
+            line[start..].chars().take_while(|&c| c == '^').count(),
+        )
+    }
+
+    /// Asserts that the carets start in the display column of byte `at(source line)` of the source line.
+    fn assert_carets_under(out: &str, at: impl Fn(&str) -> usize) {
+        let source = out
+            .lines()
+            .find(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+            .unwrap();
+        assert_eq!(underline(out).0, width(&source[..at(source)]), "{out}");
     }
 
     #[test]
     fn the_underline_sits_under_the_masked_secret_past_tabs_and_wide_characters() {
         let snippet = "\t名前=日本語\tpw=hu…(8) # é";
         let out = render(&finding(snippet, "hu…(8)", 7, 19), false);
-        let source = out.lines().find(|l| l.starts_with("7 |")).unwrap();
-        let (start, len, _) = underline(&out);
-        assert_eq!(
-            width(&source[..source.find("hu…(8)").unwrap()]),
-            start,
-            "the carets start under the preview:\n{out}"
-        );
-        assert_eq!(len, "hu…(8)".chars().count(), "{out}");
+        assert_carets_under(&out, |source| source.find("hu…(8)").unwrap());
+        assert_eq!(underline(&out).1, "hu…(8)".chars().count(), "{out}");
         assert!(out.contains("\n --> dir/app.env:7:19\n"), "{out}");
         assert!(!out.contains('\t'), "{out}");
     }
@@ -214,12 +220,7 @@ mod tests {
         let second = snippet.rfind("hu…(8)").unwrap();
         f.snippet_focus = second..second + "hu…(8)".len();
         let out = render(&f, false);
-        let source = out.lines().find(|l| l.starts_with("1 |")).unwrap();
-        assert_eq!(
-            underline(&out).0,
-            width(&source[..source.rfind("hu…(8)").unwrap()]),
-            "{out}"
-        );
+        assert_carets_under(&out, |source| source.rfind("hu…(8)").unwrap());
     }
 
     #[test]
@@ -230,13 +231,8 @@ mod tests {
         let out = render(&f, false);
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
         assert!(out.contains("evil\\u{1b}[2J.env:1:9"), "{out}");
-        let source = out.lines().find(|l| l.starts_with("1 |")).unwrap();
-        assert!(source.contains("\\u{1b}[31mpw=hu…(8)\\u{7}"), "{out}");
-        assert_eq!(
-            underline(&out).0,
-            width(&source[..source.find("hu…(8)").unwrap()]),
-            "{out}"
-        );
+        assert!(out.contains("\n1 | \\u{1b}[31mpw=hu…(8)\\u{7}\n"), "{out}");
+        assert_carets_under(&out, |source| source.find("hu…(8)").unwrap());
     }
 
     #[test]
