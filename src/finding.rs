@@ -34,6 +34,10 @@ pub struct Finding {
     pub preview: String,
     /// The source line with every secret on it masked, cut to about 60 characters around this one.
     pub snippet: String,
+    /// Where this finding's masked secret sits in `snippet` (a byte range), so the text report can
+    /// underline it: the preview alone does not say which of two equal previews on a line is this one.
+    #[serde(skip)]
+    pub snippet_focus: std::ops::Range<usize>,
     pub captures: BTreeMap<String, String>,
     pub fingerprint: String,
     pub remediation: Rendered,
@@ -279,6 +283,7 @@ impl Finding {
             end_offset: 0,
             preview: String::new(),
             snippet: "<the line holding the secret>".to_string(),
+            snippet_focus: 0..0,
             captures: BTreeMap::new(),
             fingerprint: String::new(),
             remediation: Rendered::default(),
@@ -398,13 +403,14 @@ impl LineIndex {
 pub const SNIPPET_CONTEXT: usize = 60;
 
 /// The line `line` of `text` with every span in `masks` replaced by its preview, cut to
-/// [`SNIPPET_CONTEXT`] characters around `focus` (which must be one of the masks).
+/// [`SNIPPET_CONTEXT`] characters around `focus` (which must be one of the masks), and the byte range of
+/// `focus`'s preview in it (empty at the start when `focus` was not drawn, being inside another mask).
 pub fn masked_line(
     text: &str,
     line: std::ops::Range<usize>,
     masks: &[(std::ops::Range<usize>, String)],
     focus: &std::ops::Range<usize>,
-) -> String {
+) -> (String, std::ops::Range<usize>) {
     let mut out = String::new();
     let mut out_chars = 0;
     let mut focus_chars = (0, 0);
@@ -440,11 +446,21 @@ pub fn masked_line(
     if from > 0 {
         cut.push('…');
     }
+    let byte_at = |cut: &String, i: usize| {
+        cut.len() + chars[from..i].iter().map(|c| c.len_utf8()).sum::<usize>()
+    };
+    let focus_bytes =
+        byte_at(&cut, focus_chars.0.max(from))..byte_at(&cut, focus_chars.1.max(from));
     cut.extend(&chars[from..to]);
     if to < chars.len() {
         cut.push('…');
     }
-    cut.trim().to_string()
+    // Trimming moves the focus left by what went at the start; the focus itself is never blank.
+    let trimmed = cut.trim();
+    let shift = cut.len() - cut.trim_start().len();
+    let focus = focus_bytes.start.saturating_sub(shift).min(trimmed.len())
+        ..focus_bytes.end.saturating_sub(shift).min(trimmed.len());
+    (trimmed.to_string(), focus)
 }
 
 /// The key of the fingerprint HMAC. A keyed hash, not a plain one: a weak password's plain SHA-256 could
@@ -602,6 +618,12 @@ mod tests {
         assert_eq!(idx.locate(text, text.find('x').unwrap()), (1, 4));
     }
 
+    /// The mask of `secret`, which starts at byte `at` of `text`.
+    fn mask_at(text: &str, at: usize, secret: &str) -> (std::ops::Range<usize>, String) {
+        assert_eq!(&text[at..at + secret.len()], secret);
+        (at..at + secret.len(), preview(secret))
+    }
+
     #[test]
     fn masked_line_hides_every_secret_and_cuts_long_lines() {
         let text = format!(
@@ -609,13 +631,12 @@ mod tests {
             "a".repeat(100),
             "b".repeat(100)
         );
-        let s1 = text.find("hunter22").unwrap();
-        let s2 = text.find("swordfish1").unwrap();
         let masks = vec![
-            (s1..s1 + 8, preview("hunter22")),
-            (s2..s2 + 10, preview("swordfish1")),
+            mask_at(&text, text.find("hunter22").unwrap(), "hunter22"),
+            mask_at(&text, text.find("swordfish1").unwrap(), "swordfish1"),
         ];
-        let line = masked_line(&text, 0..text.len(), &masks, &(s1..s1 + 8));
+        let (line, focus) = masked_line(&text, 0..text.len(), &masks, &masks[0].0);
+        assert_eq!(&line[focus], "hu…(8)");
         assert!(
             !line.contains("hunter22") && !line.contains("swordfish1"),
             "{line}"
@@ -623,6 +644,21 @@ mod tests {
         assert!(line.contains("pw=hu…(8)"), "{line}");
         assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
         assert!(line.chars().count() <= 2 * SNIPPET_CONTEXT + 12, "{line}");
+    }
+
+    #[test]
+    fn masked_line_points_at_its_own_secret_after_trimming() {
+        // Two equal secrets on one indented line with a multi-byte character before them: the focus is
+        // the second one, and its range is in bytes of the trimmed line.
+        let text = "\t  é: pw=hunter22 again=hunter22";
+        let masks = vec![
+            mask_at(text, text.find("hunter22").unwrap(), "hunter22"),
+            mask_at(text, text.rfind("hunter22").unwrap(), "hunter22"),
+        ];
+        let (line, focus) = masked_line(text, 0..text.len(), &masks, &masks[1].0);
+        assert_eq!(line, "é: pw=hu…(8) again=hu…(8)");
+        assert_eq!(&line[focus.clone()], "hu…(8)");
+        assert_eq!(focus.end, line.len());
     }
 
     #[test]

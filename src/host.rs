@@ -7,12 +7,19 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Host {
+    /// An Azure virtual machine
     Vm,
+    /// A virtual machine scale set
     Vmss,
+    /// Azure App Service (web apps)
     Appservice,
+    /// Azure Functions
     Functions,
+    /// Azure Container Apps
     Containerapps,
+    /// Azure Kubernetes Service (workload identity)
     Aks,
+    /// GitHub Actions (OpenID Connect federation)
     GithubActions,
 }
 

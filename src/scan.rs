@@ -638,6 +638,14 @@ impl<'a> FileScanner<'a> {
                     .inline_allow
                     .token_for(&src[window.clone()], previous)
                     .map(|token| Suppression::Inline { token });
+                let (snippet, snippet_focus) = finding::masked_line(
+                    src,
+                    window.clone(),
+                    masks_by_line
+                        .get(&line)
+                        .map_or(&[][..], |ms| near(ms, window.start, window.end)),
+                    &c.secret,
+                );
                 Finding {
                     rule_id: rule.id.clone(),
                     title: rule.title.clone(),
@@ -652,14 +660,8 @@ impl<'a> FileScanner<'a> {
                     start_offset: text.map.original(c.secret.start),
                     end_offset: text.map.original(c.secret.end),
                     preview: preview.clone(),
-                    snippet: finding::masked_line(
-                        src,
-                        window.clone(),
-                        masks_by_line
-                            .get(&line)
-                            .map_or(&[][..], |ms| near(ms, window.start, window.end)),
-                        &c.secret,
-                    ),
+                    snippet,
+                    snippet_focus,
                     // Rendered after the scan, once per finding (see `remediation::attach`).
                     remediation: crate::rendered::Rendered::default(),
                     captures,

@@ -201,7 +201,12 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         ));
     }
 
-    let automation_id = args.history.then_some("keyless/history/");
+    // `--sarif-category NAME` is the user's own analysis category; otherwise a history scan gets one
+    // apart from the tree scan's default `keyless/`.
+    let category = args.sarif_category.as_ref().map(|name| format!("{name}/"));
+    let automation_id = category
+        .as_deref()
+        .or(args.history.then_some("keyless/history/"));
     let ctx = ReportContext {
         rules: &rules,
         color: config.color,

@@ -1,6 +1,6 @@
-//! The text report: findings grouped per file, each with its rule, severity, masked line and the
-//! replacement in one sentence, closed by the counts of `summary.rs`. The timing line goes to stderr
-//! (see `summary` below).
+//! The text report: one diagnostic per finding (`diagnostic.rs`: rule, severity, the masked line with
+//! the secret underlined, the replacement and the first command), closed by the counts of `summary.rs`.
+//! The timing line goes to stderr (see `summary` below).
 
 use super::ReportContext;
 use crate::scan::{ScanOutcome, Stats};
@@ -8,94 +8,13 @@ use crate::severity::Severity;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-struct Paint {
-    on: bool,
-}
-
-impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-
-    fn severity(&self, s: Severity) -> String {
-        let code = match s {
-            Severity::Critical => "1;31",
-            Severity::High => "31",
-            Severity::Medium => "33",
-            Severity::Low => "36",
-            Severity::Info => "2",
-        };
-        self.wrap(code, &format!("{s:<8}"))
-    }
-}
-
 pub fn render(outcome: &ScanOutcome, ctx: &ReportContext<'_>) -> String {
-    let paint = Paint { on: ctx.color };
     let mut out = String::new();
-    let mut current: Option<&str> = None;
     for f in outcome.findings.iter().filter(|f| !f.is_suppressed()) {
-        if current != Some(f.path.as_str()) {
-            if current.is_some() {
-                out.push('\n');
-            }
-            let _ = writeln!(out, "{}", paint.wrap("1;4", &printable(&f.path)));
-            current = Some(&f.path);
+        if !out.is_empty() {
+            out.push('\n');
         }
-        // Only a confidence below the rule's usual one is worth a word on the line.
-        let confidence = match f.confidence {
-            crate::severity::Confidence::Low => "  (low confidence)",
-            _ => "",
-        };
-        let _ = writeln!(
-            out,
-            "  {}:{}  {}  {}  {}{}",
-            f.line,
-            f.column,
-            paint.severity(f.severity),
-            paint.wrap("1", &f.rule_id),
-            f.title,
-            paint.wrap("2", confidence)
-        );
-        let _ = writeln!(
-            out,
-            "      {} {}",
-            paint.wrap("2", "|"),
-            printable(&f.snippet)
-        );
-        if let Some(secret) = &f.secret {
-            let _ = writeln!(
-                out,
-                "      {} {}",
-                paint.wrap("2", "secret:"),
-                printable(secret)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "      {} {}",
-            paint.wrap("32", "fix:"),
-            f.remediation.summary
-        );
-        if let Some(r) = &f.remediation.replacement {
-            // A multi-line replacement (a Terraform block) keeps its shape under the label.
-            let after = printable(&r.after).replace("\\n", "\n             ");
-            let _ = writeln!(out, "      {} {after}", paint.wrap("32", "write:"));
-        }
-        // The first command to run, from the first step that has one (a rotate step of a third-party
-        // token may be prose only).
-        if let Some(cmd) = f
-            .remediation
-            .steps
-            .iter()
-            .find_map(|s| s.commands.iter().find(|c| c.shell.is_command()))
-        {
-            let first_line = cmd.text.lines().next().unwrap_or_default();
-            let _ = writeln!(out, "      {} {first_line}", paint.wrap("2", "$"));
-        }
+        out.push_str(&super::diagnostic::render(f, ctx.color));
     }
     if !out.is_empty() {
         out.push_str(&super::summary::render(outcome));

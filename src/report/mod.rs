@@ -5,6 +5,7 @@
 //! `finding.rs`); a full secret reaches a report only when `--show-secrets` put it there.
 
 pub mod compact;
+pub mod diagnostic;
 pub mod html;
 pub mod human;
 pub mod json;
@@ -22,7 +23,8 @@ use crate::scan::ScanOutcome;
 pub struct ReportContext<'a> {
     pub rules: &'a RuleSet,
     pub color: bool,
-    /// SARIF `automationDetails.id`: set for scans that code scanning must keep apart (`--history`).
+    /// SARIF `automationDetails.id` (code scanning's analysis category): `--sarif-category`'s `NAME/`,
+    /// or `keyless/history/` for `--history`; None for the default `keyless/`.
     pub automation_id: Option<&'a str>,
     /// Which rules a SARIF report lists (`--sarif-rules`).
     pub sarif_rules: sarif::SarifRules,

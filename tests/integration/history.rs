@@ -110,6 +110,19 @@ fn history_sarif_has_its_own_automation_id_and_validates() {
         "keyless/history/"
     );
     crate::sarif_schema::assert_valid(&sarif);
+    // A category of the user's own replaces it.
+    let (_, stdout, _) = run(t.keyless().args([
+        "scan",
+        "--history",
+        "--format",
+        "sarif",
+        "--sarif-category",
+        "secrets-history",
+    ]));
+    assert_eq!(
+        json(&stdout)["runs"][0]["automationDetails"]["id"],
+        "secrets-history/"
+    );
 }
 
 #[test]

@@ -1,9 +1,102 @@
-//! The compact and Markdown reports: one line per finding for editors, and a pull-request comment that
-//! escapes what scanned files put in it and stays under GitHub's size limit.
+//! The text, compact and Markdown reports: a rustc-style diagnostic per finding for people, one line per
+//! finding for editors, and a pull-request comment that escapes what scanned files put in it and stays
+//! under GitHub's size limit.
 
 use crate::util::*;
 
 const SECRET_LINE: &str = "Server=tcp:contoso.database.windows.net;Database=orders;User ID=app;Password=Vr8#kQ2!mZ7pLx;\n";
+
+/// The text report is a diagnostic per finding, as rustc and ruff print them: the title, the file's own
+/// line and column, the masked line with the secret underlined (in display columns: a tab is four, a CJK
+/// character two), the replacement, the first command and the pointer to `keyless explain`.
+#[test]
+fn text_is_a_diagnostic_per_finding_with_the_masked_secret_underlined() {
+    let t = TempTree::new();
+    let line =
+        "\t名前:\t{ \"Db\": \"Server=tcp:x.database.windows.net;Password=Vr8#kQ2!mZ7pLx;\" }";
+    t.write("conf/app.txt", format!("# config\n{line}\n"));
+    let (code, stdout, _) = run(t.keyless().args(["scan", "."]));
+    assert_eq!(code, 1);
+    assert!(!stdout.contains("Vr8#kQ2!mZ7pLx"), "{stdout}");
+    assert!(
+        !stdout.contains('\x1b') && !stdout.contains('\t'),
+        "{stdout:?}"
+    );
+    let column = line[..line.find("Vr8#").unwrap()].chars().count() + 1;
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "critical[azure-sql.connection-string-password]: SQL Server password in a connection string",
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[1],
+        format!(" --> conf/app.txt:2:{column}"),
+        "{stdout}"
+    );
+    assert_eq!(lines[2], "  |");
+    // The snippet is trimmed of the leading tab; the inner tab becomes four spaces.
+    let source = lines[3];
+    assert!(source.starts_with("2 | 名前:    { \"Db\": "), "{stdout}");
+    let width = |s: &str| -> usize {
+        s.chars()
+            .map(|c| if c == '名' || c == '前' { 2 } else { 1 })
+            .sum()
+    };
+    let underline = lines[4];
+    let carets = underline.find('^').unwrap();
+    assert_eq!(
+        carets,
+        width(&source[..source.find("Vr8…(14)").unwrap()]),
+        "the carets start under the masked secret:\n{stdout}"
+    );
+    assert_eq!(
+        underline[carets..]
+            .chars()
+            .take_while(|&c| c == '^')
+            .count(),
+        "Vr8…(14)".chars().count(),
+        "{stdout}"
+    );
+    assert!(underline.ends_with(" masked secret"), "{stdout}");
+    let help: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("  = "))
+        .collect();
+    assert!(
+        help[0].starts_with("  = help: Remove User ID and Password"),
+        "{stdout}"
+    );
+    assert!(
+        help[1].starts_with("  = help: write: Server=tcp:x.database.windows.net,1433;")
+            && help[1].contains("Authentication=Active Directory Managed Identity"),
+        "{stdout}"
+    );
+    assert!(help[2].starts_with("  = help: first run: az "), "{stdout}");
+    assert_eq!(
+        help[3],
+        "  = note: run `keyless explain azure-sql.connection-string-password` for every step"
+    );
+}
+
+/// Colour only when asked for (a pipe gets none), and then still no secret; `--show-secrets` adds the
+/// secret as a note.
+#[test]
+fn text_colour_is_opt_in_and_show_secrets_adds_a_note() {
+    let t = TempTree::new();
+    t.write("app.txt", SECRET_LINE);
+    let (_, plain, _) = run(t.keyless().args(["scan", ".", "--color", "auto"]));
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    let (_, coloured, _) = run(t.keyless().args(["scan", ".", "--color", "always"]));
+    assert!(coloured.contains("\x1b["), "{coloured:?}");
+    assert!(!coloured.contains("Vr8#kQ2!mZ7pLx"), "{coloured}");
+    let (_, shown, _) = run(t.keyless().args(["scan", ".", "--show-secrets"]));
+    assert!(
+        shown.contains("\n  = note: secret: Vr8#kQ2!mZ7pLx\n"),
+        "{shown}"
+    );
+}
 
 #[test]
 fn compact_is_one_line_per_finding_in_the_editor_shape() {

@@ -214,8 +214,25 @@ fn confidence_is_reported_and_can_be_raised() {
     );
     // The text report says which finding is a weak one.
     let (_, text, _) = run(t.keyless().args(["scan", ".", "--color", "never"]));
-    let weak_line = text.lines().find(|l| l.contains("4:")).unwrap_or_default();
-    assert!(weak_line.contains("(low confidence)"), "{text}");
+    let weak = text
+        .split("\n\n")
+        .find(|d| d.contains("--> docker-compose.yml:4:"))
+        .unwrap_or_default();
+    assert!(
+        weak.lines()
+            .next()
+            .unwrap_or_default()
+            .ends_with("(low confidence)"),
+        "{text}"
+    );
+    let strong = text
+        .split("\n\n")
+        .find(|d| d.contains("--> config/app.env:1:"))
+        .unwrap_or_default();
+    assert!(
+        !strong.is_empty() && !strong.contains("low confidence"),
+        "{text}"
+    );
     // SARIF ranks the generated token above the default password.
     let (_, sarif, _) = run(t.keyless().args(["scan", ".", "--format", "sarif"]));
     let sarif = json(&sarif);

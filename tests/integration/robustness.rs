@@ -399,8 +399,8 @@ fn every_example(t: &TempTree) -> usize {
 }
 
 /// No secret leaves unmasked: with every built-in rule's examples in a tree, the secrets that
-/// `--show-secrets` reveals appear nowhere in the text, JSON, SARIF, compact or Markdown reports, their files, the baseline
-/// or stderr when it is not given.
+/// `--show-secrets` reveals appear nowhere in the text (plain or coloured), JSON, SARIF, compact, Markdown or
+/// HTML reports, their files, the baseline or stderr when it is not given.
 #[test]
 fn no_format_reveals_a_secret_without_show_secrets() {
     let t = TempTree::new();
@@ -432,6 +432,9 @@ fn no_format_reveals_a_secret_without_show_secrets() {
         outputs.push((format!("{format} stdout"), stdout));
         outputs.push((format!("{format} stderr"), stderr));
     }
+    // The text diagnostics as a terminal gets them, in colour.
+    let (_, stdout, _) = run(t.keyless().args(["scan", ".", "--color", "always"]));
+    outputs.push(("text in colour".to_string(), stdout));
     let (_, _, _) = run(t.keyless().args([
         "scan",
         ".",

@@ -1,7 +1,7 @@
 //! SARIF as its consumers take it: Microsoft's SARIF validator (`sarif-multitool validate`, whose rules
 //! include those GitHub code scanning and Azure DevOps apply) finds no error in a report of the fixture
-//! tree, `%SRCROOT%` is declared, and a report too large for GitHub is cut to its limit with a
-//! notification that says so.
+//! tree, `%SRCROOT%` is declared, a report too large for GitHub is cut to its limit with a notification
+//! that says so, and `--sarif-category` sets the analysis category code scanning files alerts under.
 
 use crate::scan_fixtures::fixture_repo;
 use crate::util::*;
@@ -201,4 +201,53 @@ fn a_report_over_githubs_limit_is_truncated_with_a_notification() {
     assert!(message.contains("--format json"), "{message}");
     // Truncation is not a failure of the run.
     assert_eq!(runs[0]["invocations"][0]["executionSuccessful"], true);
+}
+
+/// GitHub code scanning reads `automationDetails.id` as the analysis category and then ignores
+/// upload-sarif's own `category`: `--sarif-category NAME` gives `NAME/` in the report on standard output
+/// and in `--report` files; without it the id stays `keyless/`; an empty name is refused.
+#[test]
+fn sarif_category_sets_the_automation_id() {
+    let t = TempTree::new();
+    t.write("app.txt", "Server=tcp:contoso.database.windows.net;Database=orders;User ID=app;Password=Vr8#kQ2!mZ7pLx;\n");
+    let id = |sarif: &str| json(sarif)["runs"][0]["automationDetails"]["id"].clone();
+
+    let (code, stdout, _) = run(t.keyless().args(["scan", ".", "--format", "sarif"]));
+    assert_eq!(code, 1);
+    assert_eq!(id(&stdout), "keyless/");
+
+    let (code, stdout, stderr) = run(t.keyless().args([
+        "scan",
+        ".",
+        "--format",
+        "sarif",
+        "--sarif-category",
+        "config/prod",
+        "--report",
+        "sarif=../category.sarif",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(id(&stdout), "config/prod/");
+    let file = t.path().parent().unwrap().join("category.sarif");
+    let written = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(id(&written), "config/prod/");
+    crate::sarif_schema::assert_valid(&json(&written));
+
+    // The id adds its own slash; a name of slashes only is no name.
+    let (_, stdout, _) = run(t.keyless().args([
+        "scan",
+        ".",
+        "--format",
+        "sarif",
+        "--sarif-category",
+        "infra/",
+    ]));
+    assert_eq!(id(&stdout), "infra/");
+    let (code, _, stderr) =
+        run(t
+            .keyless()
+            .args(["scan", ".", "--format", "sarif", "--sarif-category", "/"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("SARIF category"), "{stderr}");
 }
