@@ -286,7 +286,7 @@ pub fn is_placeholder(value: &str) -> bool {
         }
     }
     // A Kubernetes Secret's data holds base64: `Y2hhbmdlbWU=` is `changeme`, still a stand-in.
-    if v.len() >= 8 && v.len() % 4 == 0 && v.len() <= 64 {
+    if v.len() >= 8 && v.len().is_multiple_of(4) && v.len() <= 64 {
         use base64::Engine as _;
         if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(v) {
             if let Ok(text) = std::str::from_utf8(&decoded) {
