@@ -138,7 +138,7 @@ impl RuleSet {
         setting: Option<&str>,
     ) -> Option<(&Iac, &[Command])> {
         let t = resource_type.to_ascii_lowercase();
-        let s = setting.map(str::to_ascii_lowercase);
+        let s = setting.map(remediation::setting_key);
         self.packs.iter().find_map(|p| {
             p.remediation
                 .iac
@@ -146,11 +146,7 @@ impl RuleSet {
                 .find(|i| {
                     i.resources.contains(&t)
                         && (i.settings.is_empty()
-                            || s.as_ref().is_some_and(|s| {
-                                // `adminPassword` (Pulumi's classic provider) is `admin_password`.
-                                let squash = |x: &str| x.replace('_', "");
-                                i.settings.iter().any(|t| squash(t) == squash(s))
-                            }))
+                            || s.as_ref().is_some_and(|s| i.settings.contains(s)))
                 })
                 .map(|i| (i, p.remediation.rotate.as_slice()))
         })

@@ -40,7 +40,17 @@ pub struct Remediation {
 }
 
 /// How a resource defined in infrastructure code works without the password or key (see
-/// `syntax::IacSyntax`). Resource types are kept lower-case, for case-insensitive matching.
+/// `syntax::IacSyntax`). Resource types are kept lower-case, for case-insensitive matching, and settings
+/// as [`setting_key`]s.
+/// A setting's name as entries match it: lower-case without underscores, so that `admin_password`,
+/// ARM's `adminPassword` and Pulumi's classic `adminPassword` are one setting.
+pub fn setting_key(name: &str) -> String {
+    name.chars()
+        .filter(|&c| c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Iac {
     pub resources: Vec<String>,
@@ -192,7 +202,7 @@ pub(super) fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, 
                 }
                 Ok(Iac {
                     resources: i.resources.iter().map(|t| t.to_ascii_lowercase()).collect(),
-                    settings: i.settings.iter().map(|t| t.to_ascii_lowercase()).collect(),
+                    settings: i.settings.iter().map(|t| setting_key(t)).collect(),
                     summary: i.summary.trim().to_string(),
                     terraform: i.terraform.trim().to_string(),
                     bicep: i.bicep.trim().to_string(),
