@@ -290,7 +290,8 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
                     .starts_with(',');
             // `# public key: age1...`, `Public Key: ssh-ed25519 ...`: a public key is no secret; and
             // `NetworkCredential::new("", $pw).Password, "Machine"` reads a property off a call.
-            let public = rest.trim_end().to_ascii_lowercase().ends_with("public");
+            let r = rest.trim_end().as_bytes();
+            let public = r.len() >= 6 && r[r.len() - 6..].eq_ignore_ascii_case(b"public");
             let property_of_call =
                 rest.ends_with(").") || (name.starts_with('.') && rest.ends_with(')'));
             if rest.ends_with('/') || tuple || public || property_of_call {
