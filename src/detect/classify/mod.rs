@@ -281,8 +281,11 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             .trim_end_matches(['"', '\'', '`', '\\', ']', ')', ' ', '\t']);
         if let Some(rest) = head.strip_suffix(name) {
             let rest = rest.trim_end_matches(['"', '\'', '`', '$', '@', '[']);
+            // The separator is a plain assignment: `=>` pairs a hash's key with its value, and the
+            // pairs of a Ruby or PHP hash also stand between commas.
+            let separator = before[head.len()..].trim_matches(['"', '\'', '`', ' ', '\t']);
             let tuple = rest.trim_end().ends_with(',')
-                && before[head.len()..].contains('=')
+                && matches!(separator, "=" | ":=")
                 && ctx
                     .after()
                     .trim_start_matches(['"', '\'', '`'])
@@ -901,6 +904,16 @@ mod tests {
                 "pass"
             ),
             None
+        );
+        // A hash's pairs also stand between commas: `=>` pairs, it does not assign a tuple.
+        assert_eq!(
+            conf(
+                "client.rb",
+                "h = {'Accept'=>'text/plain', 'Private-Token'=>'c4e1a97f30b2d8', 'User-Agent'=>'x 1.2'}",
+                "c4e1a97f30b2d8",
+                "Private-Token"
+            ),
+            Some(Medium)
         );
         assert_eq!(
             conf(
