@@ -7,7 +7,7 @@
 
 use super::pattern::{check_regex, stays_on_one_line, syntax_tree};
 use super::remediation::{compile_remediation, Remediation};
-use super::syntax::{PackSyntax, RuleSyntax};
+use super::syntax::{EmbeddedPackSyntax, PackHeader, PackSyntax, RemediationSyntax, RuleSyntax};
 use crate::severity::{Confidence, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
@@ -105,7 +105,9 @@ pub struct Rule {
     pub min_entropy: Option<f64>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
-    pub paths: Option<GlobSet>,
+    /// The `paths` globs as written; compiled on first use (see [`Rule::applies_to`]).
+    pub path_sources: Vec<String>,
+    paths: OnceLock<Option<GlobSet>>,
     /// Allow patterns as written; compiled on first use (see [`Rule::allow`]).
     pub allow_sources: Vec<String>,
     allow: OnceLock<Vec<Regex>>,
@@ -186,7 +188,13 @@ impl Rule {
     }
 
     pub fn applies_to(&self, path: &str) -> bool {
-        self.paths.as_ref().is_none_or(|set| set.is_match(path))
+        self.paths
+            .get_or_init(|| {
+                path_globs(&self.path_sources)
+                    .unwrap_or_else(|e| panic!("rule {} paths: {}", self.id, e.message))
+            })
+            .as_ref()
+            .is_none_or(|set| set.is_match(path))
     }
 }
 
@@ -207,6 +215,86 @@ pub fn compile_pack(
             message: e.message().trim().to_string(),
         }
     })?;
+    // Rules come in file order, so their lines are counted on from the previous one's: counting from
+    // the top for each rule was quadratic in the pack's size.
+    let mut lines = Lines::default();
+    let rules = syntax.rules.iter().map(|spanned| {
+        let span = spanned.span();
+        let line = lines.line_at(text, span.start);
+        let locate = move |field: &str| {
+            field_offset(&text[span.clone()], field).map(|o| line_of(text, span.start + o))
+        };
+        (line, spanned.get_ref(), Some(locate))
+    });
+    compile_parsed(
+        file,
+        is_builtin,
+        pack_index,
+        &syntax.pack,
+        syntax.remediation.as_ref(),
+        rules,
+    )
+}
+
+/// Loads a built-in pack from the JSON that `build.rs` made of its TOML (see [`super::builtin`]).
+pub fn compile_embedded(
+    file: &str,
+    json: &str,
+    pack_index: usize,
+) -> Result<(Pack, Vec<Rule>), PackError> {
+    let syntax: EmbeddedPackSyntax = serde_json::from_str(json).map_err(|e| PackError {
+        file: file.to_string(),
+        line: None,
+        column: None,
+        rule: None,
+        message: format!("the embedded pack does not read back: {e}"),
+    })?;
+    let rules = syntax
+        .rules
+        .iter()
+        .map(|(line, r)| (*line, r, None::<fn(&str) -> Option<usize>>));
+    compile_parsed(
+        file,
+        true,
+        pack_index,
+        &syntax.pack,
+        syntax.remediation.as_ref(),
+        rules,
+    )
+}
+
+/// Counts lines forward through a text, for offsets that only grow.
+#[derive(Default)]
+struct Lines {
+    offset: usize,
+    line: usize,
+}
+
+impl Lines {
+    fn line_at(&mut self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        if offset < self.offset {
+            *self = Lines::default();
+        }
+        self.line += text.as_bytes()[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line + 1
+    }
+}
+
+/// Checks and compiles a parsed pack. Each rule comes with its line and, when the pack's text is at hand,
+/// a function that finds the line of one of its keys, so an error can point at the key at fault.
+fn compile_parsed<'r, F: Fn(&str) -> Option<usize>>(
+    file: &str,
+    is_builtin: bool,
+    pack_index: usize,
+    header: &PackHeader,
+    remediation: Option<&RemediationSyntax>,
+    rules_syntax: impl Iterator<Item = (usize, &'r RuleSyntax, Option<F>)>,
+) -> Result<(Pack, Vec<Rule>), PackError> {
     let pack_err = |line: Option<usize>, rule: Option<&str>, message: String| PackError {
         file: file.to_string(),
         line,
@@ -215,7 +303,6 @@ pub fn compile_pack(
         message,
     };
 
-    let header = &syntax.pack;
     if !is_kebab(&header.id) {
         return Err(pack_err(
             Some(1),
@@ -223,7 +310,7 @@ pub fn compile_pack(
             format!("pack id '{}' must be kebab-case", header.id),
         ));
     }
-    let (remediation, has_own_remediation) = match &syntax.remediation {
+    let (remediation, has_own_remediation) = match remediation {
         Some(r) => (
             compile_remediation(r).map_err(|m| pack_err(None, None, m))?,
             true,
@@ -240,16 +327,13 @@ pub fn compile_pack(
         remediation,
     };
 
-    let mut rules = Vec::with_capacity(syntax.rules.len());
-    for spanned in &syntax.rules {
-        let span = spanned.span();
-        let line = line_of(text, span.start);
-        let r = spanned.get_ref();
+    let mut rules = Vec::with_capacity(rules_syntax.size_hint().0);
+    for (line, r, locate) in rules_syntax {
         let rule = compile_rule(r, &pack, pack_index, file, line).map_err(|e| {
             let line = e
                 .field
-                .and_then(|f| field_offset(&text[span.clone()], f))
-                .map_or(line, |o| line_of(text, span.start + o));
+                .and_then(|f| locate.as_ref().and_then(|l| l(f)))
+                .unwrap_or(line);
             pack_err(Some(line), Some(&r.id), e.message)
         })?;
         rules.push(rule);
@@ -310,16 +394,15 @@ fn compile_rule(
             "window {window} is larger than the maximum of {MAX_WINDOW} bytes"
         )));
     }
-    let paths = if r.paths.is_empty() {
-        None
-    } else {
-        let mut builder = GlobSetBuilder::new();
-        for p in &r.paths {
-            builder.add(Glob::new(p).map_err(|e| at("paths")(format!("path glob '{p}': {e}")))?);
-        }
-        Some(builder.build().map_err(|e| at("paths")(e.to_string()))?)
-    };
-    for a in &r.allow {
+    // A user's globs are checked now, to report a bad one; the built-in ones by the tests, and every
+    // rule's are compiled when a scan first asks (a hook's scan asks for few of them).
+    let paths = OnceLock::new();
+    if !pack.is_builtin {
+        let _ = paths.set(path_globs(&r.paths)?);
+    }
+    // Like the regexes, built-in allow patterns are checked by the tests
+    // (`builtin_regexes_name_one_secret_group`).
+    for a in r.allow.iter().filter(|_| !pack.is_builtin) {
         regex_syntax::ast::parse::Parser::new()
             .parse(a)
             .map_err(|e| at("allow")(format!("allow pattern '{a}': {e}")))?;
@@ -387,6 +470,7 @@ fn compile_rule(
         min_entropy: r.min_entropy,
         min_length: r.min_length,
         max_length: r.max_length,
+        path_sources: r.paths.clone(),
         paths,
         allow_sources: r.allow.clone(),
         allow: OnceLock::new(),
@@ -401,6 +485,20 @@ fn compile_rule(
         file: file.to_string(),
         line,
     })
+}
+
+/// A rule's `paths` globs as one set; `None` when it has none (it applies to every file).
+fn path_globs(globs: &[String]) -> Result<Option<GlobSet>, RuleError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for p in globs {
+        builder.add(Glob::new(p).map_err(|e| at("paths")(format!("path glob '{p}': {e}")))?);
+    }
+    Ok(Some(
+        builder.build().map_err(|e| at("paths")(e.to_string()))?,
+    ))
 }
 
 fn is_kebab(s: &str) -> bool {
@@ -462,7 +560,46 @@ mod tests {
         assert!(rules.rules.len() > 200);
         for rule in &rules.rules {
             assert_eq!(check_regex(&rule.regex_source), Ok(()), "{}", rule.id);
+            assert_eq!(rule.try_compile(), Ok(()), "{}", rule.id);
+            assert!(
+                path_globs(&rule.path_sources).is_ok(),
+                "{}: {:?}",
+                rule.id,
+                rule.path_sources
+            );
         }
+    }
+
+    /// The binary holds the packs as JSON made at build time; loading that must give exactly what
+    /// loading the TOML file gives, lines included.
+    #[test]
+    fn embedded_packs_load_as_their_toml_does() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut rules = 0;
+        for (i, (name, embedded)) in crate::rules::builtin::PACKS.iter().enumerate() {
+            let crate::rules::builtin::Embedded::Json(json) = embedded else {
+                panic!("{name} was not converted at build time");
+            };
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            let file = format!("rules/{name}");
+            let from_toml = compile_pack(&file, &text, true, i).unwrap();
+            let from_json = compile_embedded(&file, json, i).unwrap();
+            assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"), "{name}");
+            rules += from_json.1.len();
+        }
+        assert!(rules > 200, "{rules}");
+    }
+
+    #[test]
+    fn rule_lines_count_on_from_the_previous_rule() {
+        let text = "a\nb\n\nc\nd";
+        let mut lines = Lines::default();
+        assert_eq!(lines.line_at(text, 0), 1);
+        assert_eq!(lines.line_at(text, 2), 2);
+        assert_eq!(lines.line_at(text, 5), 4);
+        assert_eq!(lines.line_at(text, 99), 5);
+        // An offset before the last one starts again from the top.
+        assert_eq!(lines.line_at(text, 3), 2);
     }
 
     fn pack(rule_body: &str) -> String {

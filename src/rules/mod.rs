@@ -201,9 +201,12 @@ fn compile_builtin() -> Vec<(String, Compiled)> {
         .min(4);
     let mut done: Vec<(usize, (String, Compiled))> =
         crate::parallel::each_index(builtin::PACKS.len(), threads, Vec::new, |mine, i| {
-            let (name, text) = builtin::PACKS[i];
+            let (name, embedded) = builtin::PACKS[i];
             let file = format!("rules/{name}");
-            let compiled = compile::compile_pack(&file, text, true, i);
+            let compiled = match embedded {
+                builtin::Embedded::Json(json) => compile::compile_embedded(&file, json, i),
+                builtin::Embedded::Toml(text) => compile::compile_pack(&file, text, true, i),
+            };
             mine.push((i, (file, compiled)));
         })
         .into_iter()

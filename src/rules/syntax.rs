@@ -17,6 +17,18 @@ pub struct PackSyntax {
     pub rules: Vec<toml::Spanned<RuleSyntax>>,
 }
 
+/// A built-in pack as `build.rs` embeds it: the same tables as [`PackSyntax`], read from JSON, with each
+/// rule paired with the line of its `[[rules]]` table in the TOML file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbeddedPackSyntax {
+    pub pack: PackHeader,
+    #[serde(default)]
+    pub remediation: Option<RemediationSyntax>,
+    #[serde(default)]
+    pub rules: Vec<(usize, RuleSyntax)>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackHeader {
