@@ -50,22 +50,49 @@ impl Scope {
     }
 }
 
-/// `--staged`, with `changes` from [`git::staged_changes`]: the index against HEAD (an unborn HEAD is
-/// the empty tree). A file named on the command line with no staged change is scanned whole from the
-/// work tree, so `pre-commit run --all-files` checks everything.
+/// What `--staged` scans, read from git before the scan starts (see [`read_staged`]).
+pub struct Staged {
+    /// Holds the errors of command-line roots that do not exist.
+    collector: Collector,
+    scope: Scope,
+    /// The staged changes inside the scope, and the blobs of each (the staged one, then the pre-image's).
+    changes: Vec<StagedChange>,
+    blobs: Vec<Vec<u8>>,
+}
+
+/// The index against HEAD (an unborn HEAD is the empty tree), limited to the command-line roots, with the
+/// blobs those changes need. It needs only the configuration, so the hook runs it while the rule packs
+/// load.
+pub fn read_staged(config: &Config, top: &Path) -> anyhow::Result<Staged> {
+    let mut collector = Collector::default();
+    let scope = Scope::new(config, &mut collector);
+    let changes = in_scope(config, &scope, git::staged_changes(top)?);
+    let blobs = read_change_blobs(top, &changes)?;
+    Ok(Staged {
+        collector,
+        scope,
+        changes,
+        blobs,
+    })
+}
+
+/// `--staged`, with what [`read_staged`] read. A file named on the command line with no staged change is
+/// scanned whole from the work tree, so `pre-commit run --all-files` checks everything.
 pub fn run_staged(
     config: &Config,
     detector: &Detector,
     key: &FingerprintKey,
-    top: &Path,
-    changes: Vec<git::StagedChange>,
-) -> anyhow::Result<ScanOutcome> {
+    staged: Staged,
+) -> ScanOutcome {
+    let Staged {
+        mut collector,
+        scope,
+        changes,
+        blobs,
+    } = staged;
     let settings = ScanSettings::from_config(config);
-    let mut collector = Collector::default();
-    let scope = Scope::new(config, &mut collector);
-    let changes = in_scope(config, &scope, changes);
     let mut scanner = FileScanner::new(detector, key, &settings);
-    for (path, result) in scan_changes(config, &mut scanner, top, &changes)? {
+    for (path, result) in scan_changes(config, &mut scanner, &changes, blobs) {
         crate::scan::count(&config.progress, &result);
         collector.record(path, result);
     }
@@ -79,7 +106,7 @@ pub fn run_staged(
     if !unchanged.is_empty() {
         collector.merge(walk_paths(config, detector, key, &settings, &unchanged));
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 /// `--diff BASE`: what `merge-base(BASE, HEAD)..HEAD` adds, plus secrets that a commit in that range
@@ -104,7 +131,12 @@ pub fn run_diff(
     );
     let mut scanner = FileScanner::new(detector, key, &settings);
     let mut present: BTreeSet<(String, String)> = BTreeSet::new();
-    for (path, mut result) in scan_changes(config, &mut scanner, top, &changes)? {
+    for (path, mut result) in scan_changes(
+        config,
+        &mut scanner,
+        &changes,
+        read_change_blobs(top, &changes)?,
+    ) {
         if let FileResult::Scanned { findings, .. } = &mut result {
             for f in findings.iter_mut() {
                 present.insert((f.path.clone(), f.fingerprint.clone()));
@@ -125,7 +157,12 @@ pub fn run_diff(
     let mut history: BTreeMap<(String, String), Finding> = BTreeMap::new();
     for (commit, parent) in git::commits_since(top, merge_base)? {
         let changes = in_scope(config, &scope, git::changes_between(top, &parent, &commit)?);
-        for (_, result) in scan_changes(config, &mut scanner, top, &changes)? {
+        for (_, result) in scan_changes(
+            config,
+            &mut scanner,
+            &changes,
+            read_change_blobs(top, &changes)?,
+        ) {
             let FileResult::Scanned { findings, .. } = result else {
                 continue;
             };
@@ -169,13 +206,8 @@ fn in_scope(config: &Config, scope: &Scope, changes: Vec<StagedChange>) -> Vec<S
         .collect()
 }
 
-/// Scans each changed blob and keeps the findings the change introduces.
-fn scan_changes(
-    config: &Config,
-    scanner: &mut FileScanner<'_>,
-    top: &Path,
-    changes: &[StagedChange],
-) -> anyhow::Result<Vec<(String, FileResult)>> {
+/// The blobs `changes` need, in order: each change's staged blob, then its pre-image's if it has one.
+fn read_change_blobs(top: &Path, changes: &[StagedChange]) -> anyhow::Result<Vec<Vec<u8>>> {
     let mut oids: Vec<&str> = Vec::new();
     for c in changes {
         oids.push(&c.blob);
@@ -183,7 +215,18 @@ fn scan_changes(
             oids.push(b);
         }
     }
-    let mut blobs = git::read_blobs(top, &oids)?.into_iter();
+    git::read_blobs(top, &oids)
+}
+
+/// Scans each changed blob (`blobs` as [`read_change_blobs`] returns them) and keeps the findings the
+/// change introduces.
+fn scan_changes(
+    config: &Config,
+    scanner: &mut FileScanner<'_>,
+    changes: &[StagedChange],
+    blobs: Vec<Vec<u8>>,
+) -> Vec<(String, FileResult)> {
+    let mut blobs = blobs.into_iter();
     let mut results = Vec::with_capacity(changes.len());
     for c in changes {
         let new = blobs.next().unwrap_or_default();
@@ -209,7 +252,7 @@ fn scan_changes(
         };
         results.push((c.path.clone(), result));
     }
-    Ok(results)
+    results
 }
 
 fn fingerprints(
