@@ -7,6 +7,7 @@
 use crate::rules::Rule;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Keyword occurrences: rule `rule` may match somewhere around `start..end` (one occurrence, or a run of
 /// occurrences close enough that their windows touch).
@@ -19,10 +20,21 @@ pub struct Hit {
 
 #[derive(Debug)]
 pub struct Prefilter {
-    automaton: AhoCorasick,
+    /// Built at once for a scan of many files; on first need for a few (see [`Prefilter::hits`]).
+    automaton: OnceLock<AhoCorasick>,
+    dfa: bool,
+    /// The keywords (lower-case, as rules store them), in automaton pattern order.
+    patterns: Vec<String>,
+    /// Pattern indices by their first byte, for searching small texts without the automaton.
+    by_first_byte: Vec<Vec<usize>>,
     /// For each automaton pattern, the rules that listed it as a keyword.
     rules_of_pattern: Vec<Vec<usize>>,
 }
+
+/// The largest text that a prefilter of few files searches keyword by keyword instead of building the
+/// automaton: a commit's staged files are usually a few KB, and building the automaton over 550
+/// keywords costs about as much as searching a megabyte with it.
+const DIRECT_SEARCH_LIMIT: usize = 16 * 1024;
 
 impl Prefilter {
     /// `dfa`: build a full DFA (see below) rather than an NFA, which builds faster and searches slower.
@@ -42,21 +54,66 @@ impl Prefilter {
                 }
             }
         }
-        // A full DFA: overlapping search cannot skip ahead with a prefilter, so the per-byte transition
-        // cost is the scanner's cost; a few hundred keywords make a DFA of a few hundred KiB.
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(if dfa {
-                AhoCorasickKind::DFA
-            } else {
-                AhoCorasickKind::NoncontiguousNFA
-            }))
-            .build(&patterns)
-            .expect("keyword automaton builds: keywords are plain non-empty literals");
-        Prefilter {
-            automaton,
+        let mut by_first_byte = vec![Vec::new(); 256];
+        for (pi, p) in patterns.iter().enumerate() {
+            by_first_byte[usize::from(p.as_bytes()[0])].push(pi);
+        }
+        let prefilter = Prefilter {
+            automaton: OnceLock::new(),
+            dfa,
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
+            by_first_byte,
             rules_of_pattern,
+        };
+        if dfa {
+            prefilter.automaton();
+        }
+        prefilter
+    }
+
+    fn automaton(&self) -> &AhoCorasick {
+        self.automaton.get_or_init(|| {
+            // A full DFA: overlapping search cannot skip ahead with a prefilter, so the per-byte
+            // transition cost is the scanner's cost; a few hundred keywords make a DFA of a few hundred
+            // KiB.
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(if self.dfa {
+                    AhoCorasickKind::DFA
+                } else {
+                    AhoCorasickKind::NoncontiguousNFA
+                }))
+                .build(&self.patterns)
+                .expect("keyword automaton builds: keywords are plain non-empty literals")
+        })
+    }
+
+    /// Every keyword occurrence in `text` as `(pattern, start, end)`, in the order of their ends like the
+    /// automaton's overlapping search: the automaton's own, or for a small text of a few-files scan,
+    /// each position compared with the keywords that begin with its byte.
+    fn occurrences_in(&self, text: &str, mut each: impl FnMut(usize, usize, usize)) {
+        if self.dfa || text.len() > DIRECT_SEARCH_LIMIT || self.automaton.get().is_some() {
+            for m in self.automaton().find_overlapping_iter(text) {
+                each(m.pattern().as_usize(), m.start(), m.end());
+            }
+            return;
+        }
+        let bytes = text.as_bytes();
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for start in 0..bytes.len() {
+            for &pi in &self.by_first_byte[usize::from(bytes[start].to_ascii_lowercase())] {
+                let p = self.patterns[pi].as_bytes();
+                if bytes.len() - start >= p.len()
+                    && bytes[start..start + p.len()].eq_ignore_ascii_case(p)
+                {
+                    found.push((start + p.len(), start, pi));
+                }
+            }
+        }
+        found.sort_unstable();
+        for (end, start, pi) in found {
+            each(pi, start, end);
         }
     }
 
@@ -77,29 +134,25 @@ impl Prefilter {
         open.clear();
         // The automaton reports overlapping matches in order of their end, so a new occurrence never ends
         // before an open span starts: it either touches the span's window or lies wholly after it.
-        for m in self.automaton.find_overlapping_iter(text) {
-            for &rule in &self.rules_of_pattern[m.pattern().as_usize()] {
+        self.occurrences_in(text, |pattern, start, end| {
+            for &rule in &self.rules_of_pattern[pattern] {
                 if open.len() <= rule {
                     open.resize(rule + 1, None);
                 }
                 let w = window(rule);
                 match &mut open[rule] {
-                    Some(span) if m.start().saturating_sub(w) <= span.end + w => {
-                        span.start = span.start.min(m.start());
-                        span.end = span.end.max(m.end());
+                    Some(span) if start.saturating_sub(w) <= span.end + w => {
+                        span.start = span.start.min(start);
+                        span.end = span.end.max(end);
                     }
                     slot => {
-                        if let Some(done) = slot.replace(Hit {
-                            rule,
-                            start: m.start(),
-                            end: m.end(),
-                        }) {
+                        if let Some(done) = slot.replace(Hit { rule, start, end }) {
                             out.push(done);
                         }
                     }
                 }
             }
-        }
+        });
         out.extend(open.iter().flatten().copied());
     }
 
@@ -111,7 +164,7 @@ impl Prefilter {
     #[cfg(test)]
     pub fn occurrences(&self, text: &str) -> Vec<Hit> {
         let mut out = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
+        for m in self.automaton().find_overlapping_iter(text) {
             for &rule in &self.rules_of_pattern[m.pattern().as_usize()] {
                 out.push(Hit {
                     rule,
@@ -170,5 +223,42 @@ mod tests {
             regions(text, window, |_| false, &merged, &mut got);
             assert_eq!(got, want);
         }
+    }
+
+    /// A few-files scan searches a small text keyword by keyword instead of building the automaton; its
+    /// hits are the automaton's, on small texts of every kind, also with upper-case and multi-byte text.
+    #[test]
+    fn small_texts_searched_directly_give_the_automatons_hits() {
+        let rules = RuleSet::builtin().unwrap();
+        let window = |r: usize| rules.rules[r].window;
+        let texts = [
+            String::new(),
+            "no keyword at all here\n".to_string(),
+            "{\n  \"ConnectionStrings\": { \"Db\": \"Server=x;Password=Kq8vN2xLm4;\" },\n  \"ApiKey\": \"x\"\n}\n".to_string(),
+            "PASSWORD=Hunter2 TOKEN=abc sEcReT: x -----BEGIN RSA PRIVATE KEY-----\n".repeat(40),
+            "mot de passe: é€ password€€=secret€\n".repeat(10),
+            "AccountKey=abc;SharedAccessKey=def;sig=xyz ghp_ xoxb- AKIA".to_string(),
+        ];
+        for text in &texts {
+            assert!(text.len() <= super::DIRECT_SEARCH_LIMIT);
+            let automaton = super::Prefilter::new(&rules.rules, true);
+            let few = super::Prefilter::new(&rules.rules, false);
+            let (mut want, mut got) = (Vec::new(), Vec::new());
+            automaton.hits(text, window, &mut Vec::new(), &mut want);
+            few.hits(text, window, &mut Vec::new(), &mut got);
+            assert!(
+                few.automaton.get().is_none(),
+                "searched without building it"
+            );
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want, "{text}");
+        }
+        // A larger text builds the automaton, and later small ones use it.
+        let few = super::Prefilter::new(&rules.rules, false);
+        let large = "password=x\n".repeat(2000);
+        let mut hits = Vec::new();
+        few.hits(&large, window, &mut Vec::new(), &mut hits);
+        assert!(few.automaton.get().is_some() && !hits.is_empty());
     }
 }
