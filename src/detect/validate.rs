@@ -220,6 +220,11 @@ pub fn is_placeholder(value: &str) -> bool {
             return true;
         }
     }
+    // Puppet/Hiera interpolation (`%{lookup('db_pw')}`, `%{hiera('x')}`) and Spring Cloud Config's
+    // encrypted values (`{cipher}` followed by the ciphertext): references and ciphertexts, not the secret.
+    if v.starts_with("%{") || lower.starts_with("{cipher}") {
+        return true;
+    }
     // Maven's encrypted passwords: {base64}. Not the plaintext.
     if v.len() > 10
         && v.starts_with('{')

@@ -379,6 +379,7 @@ const EXAMPLE_NAMES: &[&str] = &[
     "main.tf",
     "web.config",
     "Dockerfile",
+    "kafka_server_jaas.conf",
 ];
 
 /// Every built-in rule's examples in a tree, each in a file its path globs admit.

@@ -19,7 +19,7 @@ mod name;
 mod path;
 mod value;
 
-pub use name::{key_kind, words, KeyKind};
+pub use name::{key_kind, names_a_digest, words, KeyKind};
 pub use value::{describes_itself, is_guid, is_wordy, looks_generated, shannon};
 
 use crate::severity::Confidence;
@@ -172,6 +172,25 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     if v.matches(' ').count() >= 2 || (v.contains(' ') && !looks_generated(&v.replace(' ', ""))) {
         return None;
     }
+    // Binary literals (`PASSWORD = 0x0200DEF2...`, SQL Server's hashed login form) and a Windows setup
+    // pass (`<settings pass="oobeSystem">` in an unattend file) are no passwords.
+    if (v.len() > 18
+        && (v.starts_with("0x") || v.starts_with("0X"))
+        && v[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+        || (ctx.name.is_some_and(|n| n.eq_ignore_ascii_case("pass"))
+            && matches!(
+                v,
+                "windowsPE"
+                    | "offlineServicing"
+                    | "generalize"
+                    | "specialize"
+                    | "auditSystem"
+                    | "auditUser"
+                    | "oobeSystem"
+            ))
+    {
+        return None;
+    }
     // Numbers, versions, sizes, durations.
     if v.bytes()
         .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_' || b == b':')
@@ -228,7 +247,10 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             return None;
         }
     }
-    if is_hash(&lower) || is_guid(v) || v.starts_with(['[', '?', '-', '!', ',', ';', '+', ')', '|'])
+    // A GUID is an id (a client, a tenant), except as the credential of an Authorization header:
+    // Opsgenie's `GenieKey <uuid>`, Heroku's API keys.
+    let guid_id = || is_guid(v) && !ctx.before().to_ascii_lowercase().contains("authorization");
+    if is_hash(&lower) || guid_id() || v.starts_with(['[', '?', '-', '!', ',', ';', '+', ')', '|'])
     {
         // Hashes, ids, ARM expressions and lists, `${VAR:?msg}` and `${VAR:-default}` operands.
         return None;
@@ -319,7 +341,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     let userinfo = before
         .rsplit_once("://")
         .map(|(_, u)| u)
-        .filter(|u| !u.contains(['/', '?', '#', '@']));
+        .filter(|u| !u.contains(['/', '?', '#', '@', ' ', '\t']));
     if let Some(userinfo) = userinfo {
         if userinfo.contains(['%', '{', '$', '<']) {
             return None;
@@ -445,7 +467,12 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             return None;
         }
         // A call or member access right after the value: `getString(props, ...)`, `generateToken();`.
-        if ctx.after().starts_with(['(', '.', '?', '<', '[']) && !ctx.after().starts_with("...") {
+        // An XML element's closing tag (`<Value>x</Value>`) is no call.
+        let after = ctx.after();
+        if after.starts_with(['(', '.', '?', '<', '['])
+            && !after.starts_with("...")
+            && !after.starts_with("</")
+        {
             return None;
         }
         if code {
@@ -1045,6 +1072,55 @@ mod tests {
             conf("a.cs", &line, v, "ClientSecret"),
             Some(Confidence::High)
         );
+    }
+
+    /// Shapes of an operations repository: XML answer files, header constants, SQL Server's hashed
+    /// logins, instructions written as values, command lines next to a URL.
+    #[test]
+    fn operations_files_shapes() {
+        let v = "Kq8vN2xLm4";
+        // An XML element's closing tag after the value is no call.
+        let xml = format!("<Password><Value>{v}</Value></Password>");
+        assert!(conf("unattend.xml", &xml, v, "Password").is_some());
+        // A GUID is an id, except as an Authorization header's credential.
+        let guid = "3c9e1f7a-52d4-4b8e-a6f0-d17b2c845e93";
+        assert_eq!(
+            conf(
+                "a.json",
+                &format!(r#""api_key": "{guid}""#),
+                guid,
+                "api_key"
+            ),
+            None
+        );
+        let header = format!(r#"H = {{"Authorization": "GenieKey {guid}"}}"#);
+        let (mut c, _) = ctx("ops.py", &header, guid, "");
+        c.name = None;
+        assert!(classify(guid, &c).is_some());
+        // SQL Server's `PASSWORD = 0x0200...` hashed form and a Windows setup pass are no passwords.
+        let hashed = "0x0200DEF24D0B2A7A5634A81CD3C1E0292B0F0088";
+        let line = format!("CREATE LOGIN r WITH PASSWORD = {hashed} HASHED");
+        assert_eq!(conf("setup.sql", &line, hashed, "PASSWORD"), None);
+        let pass = r#"<settings pass="oobeSystem">"#;
+        assert_eq!(conf("autounattend.xml", pass, "oobeSystem", "pass"), None);
+        // An instruction written where the value goes.
+        let hint = "something_at_least_32_characters";
+        let line = format!(r#"encryptionKey: "{hint}""#);
+        assert_eq!(conf("kibana.yml", &line, hint, "encryptionKey"), None);
+        // A URL earlier on a command line (`ldap://host`, `http://minio:9000`) is not one whose user
+        // part the value follows.
+        for line in [
+            format!(r#"ldapadd -H ldap://localhost -D "cn=admin,dc=x" -w {v} -f a.ldif"#),
+            format!("mc alias set local http://minio:9000 backup {v}"),
+        ] {
+            let (mut c, _) = ctx("setup.sh", &line, v, "");
+            c.name = None;
+            assert!(classify(v, &c).is_some(), "{line}");
+        }
+        let url = format!("https://deploy:{v}@repo.example.org/x");
+        let (mut c, _) = ctx("setup.sh", &url, v, "");
+        c.name = None;
+        assert!(classify(v, &c).is_some());
     }
 
     #[test]

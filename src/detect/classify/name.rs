@@ -87,6 +87,34 @@ fn strip_tail(words: &[String]) -> &[String] {
 
 /// Which credential, if any, `name` announces. `None` for names that only mention one (`password_policy`,
 /// `tokenUrl`, `csrf_token`, `page_token`, `key_id`).
+/// A digest of the secret is not the secret: Asterisk's `md5secret`, `sha256_password`.
+pub fn names_a_digest(name: &str) -> bool {
+    words(name).iter().any(|w| {
+        ["md5", "sha1", "sha256", "sha512"]
+            .iter()
+            .any(|h| w.starts_with(h))
+    })
+}
+
+/// Words that end in `pass` without naming a password.
+const NOT_PASS_WORDS: &[&str] = &[
+    "bypass",
+    "compass",
+    "trespass",
+    "overpass",
+    "underpass",
+    "multipass",
+    "surpass",
+    "encompass",
+    "firstpass",
+    "onepass",
+    "twopass",
+    "singlepass",
+    "renderpass",
+    "subpass",
+    "multiplepass",
+];
+
 pub fn key_kind(name: &str) -> Option<KeyKind> {
     let all = words(name);
     let ws = strip_tail(&all);
@@ -104,6 +132,9 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
                 | "keyvault"
         )
     }) {
+        return None;
+    }
+    if names_a_digest(name) {
         return None;
     }
     // Accessors take the secret's name, not its value: `getSecret("openai-key")`, `fetchToken(...)`.
@@ -152,6 +183,20 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
             .into_iter()
             .find(|w| last.ends_with(w))
             .unwrap_or(last)
+    } else {
+        last
+    };
+    // `rootpw` (OpenLDAP's `olcRootPW`, kickstart's `rootpw`), `dbpw`, `adminpw`.
+    let last = match last.strip_suffix("pw") {
+        Some("root" | "db" | "admin" | "user" | "sa" | "mysql" | "redis" | "ldap" | "bind") => "pw",
+        _ => last,
+    };
+    // Short run-together password names: keytool's `storepass` and `keypass`, `rootpass`, `dbpwd`; not
+    // the words that merely end in the letters (`bypass`, `compass`) nor the shell's `OLDPWD`.
+    let last = if (last.len() >= 6 && last.ends_with("pass") && !NOT_PASS_WORDS.contains(&last))
+        || (last.len() >= 5 && last.ends_with("pwd") && last != "oldpwd")
+    {
+        "pass"
     } else {
         last
     };
@@ -243,6 +288,12 @@ mod tests {
             "MAILU_SECRET_KEY",
             "credentials",
             "password2",
+            "storepass",
+            "keypass",
+            "ROOTPASS",
+            "dbpwd",
+            "olcRootPW",
+            "rootpw",
         ] {
             assert!(key_kind(yes).is_some(), "{yes}");
         }
@@ -257,6 +308,11 @@ mod tests {
             "PasswordPolicy",
             "monkey",
             "foreign_key",
+            "bypass",
+            "compass",
+            "OLDPWD",
+            "md5secret",
+            "sha256_password",
             "primaryKeyColumn",
             "sort_key",
             "auth_mode",

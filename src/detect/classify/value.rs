@@ -242,7 +242,8 @@ pub fn is_stand_in(v: &str, lower: &str) -> bool {
 /// candidate of the broad rules (a million on a tree of `<add key="..." value="..."/>` files), and twenty
 /// substring searches each were a tenth of a scan. The first [`STAND_IN_MARKS`] patterns make any value
 /// a stand-in: templates (`%(`, `{{`, `{%`, `${`, `#{`), printf and .NET format items (`%s`, `%d`, `%v`,
-/// `{0}`) and masks (`redacted`, `***`, `…`, `...`). The rest are words that do so unless the value looks
+/// `{0}`), masks (`redacted`, `***`, `…`, `...`) and instructions about the value (`at_least`,
+/// `characters`). The rest are words that do so unless the value looks
 /// generated.
 static STAND_IN_PARTS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
@@ -260,6 +261,10 @@ static STAND_IN_PARTS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
             "***",
             "…",
             "...",
+            // Instructions about the value (`something_at_least_32_characters`, `min-32-chars`).
+            "at_least",
+            "atleast",
+            "characters",
             "your",
             "here",
             "insert",
@@ -275,4 +280,4 @@ static STAND_IN_PARTS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         ])
         .expect("plain literals")
     });
-const STAND_IN_MARKS: usize = 13;
+const STAND_IN_MARKS: usize = 16;
