@@ -95,6 +95,16 @@ fn blind4_precision_and_recall_meet_the_bar() {
     measure_against("blind4", 200, 0.90);
 }
 
+/// The seventh corpus, written blind on 2026-12-03 as an operations repository (docker environments,
+/// install scripts, runbooks, configuration management, Azure scripts, services' tests); first measured
+/// at P 0.940, R 0.741. Its recall floor is 0.85: its README lists the classes it labels true that
+/// keyless leaves out on purpose (weak default tokens, files that hold nothing but a secret, Markdown
+/// tables, values under names that do not say credential).
+#[test]
+fn blind5_precision_and_recall_meet_the_bar() {
+    measure_against("blind5", 200, 0.85);
+}
+
 fn measure(corpus: &str, min_rows: usize) {
     measure_against(corpus, min_rows, MIN_RECALL);
 }
