@@ -235,6 +235,41 @@ fn parse_raw_diff(raw: &[u8]) -> anyhow::Result<Vec<StagedChange>> {
 }
 
 /// The contents of several blobs, in order, through one `git cat-file --batch`.
+/// The work tree's copy of `path` when it is exactly the blob `oid` (its git blob id computed here, SHA-1
+/// or SHA-256 by the id's length), so the hook need not ask `git cat-file` for it. `None` when the file is
+/// missing, larger than `max_size`, not a regular file, or different from the blob (a partly staged file,
+/// a file that a clean filter or line-ending conversion rewrites).
+pub fn worktree_blob(top: &Path, path: &str, oid: &str, max_size: u64) -> Option<Vec<u8>> {
+    let file = top.join(path);
+    let meta = std::fs::symlink_metadata(&file).ok()?;
+    if !meta.is_file() || meta.len() > max_size {
+        return None;
+    }
+    let bytes = std::fs::read(&file).ok()?;
+    (blob_id(&bytes, oid.len())? == oid).then_some(bytes)
+}
+
+/// Git's id of a blob with these contents: the hash of `blob <size>\0` and the bytes, in hex; SHA-1 for
+/// 40-character ids, SHA-256 for 64.
+fn blob_id(bytes: &[u8], hex_len: usize) -> Option<String> {
+    use sha2::Digest as _;
+    let header = format!("blob {}\0", bytes.len());
+    let digest: Vec<u8> = match hex_len {
+        40 => sha1::Sha1::new()
+            .chain_update(header.as_bytes())
+            .chain_update(bytes)
+            .finalize()
+            .to_vec(),
+        64 => sha2::Sha256::new()
+            .chain_update(header.as_bytes())
+            .chain_update(bytes)
+            .finalize()
+            .to_vec(),
+        _ => return None,
+    };
+    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 pub fn read_blobs(top: &Path, oids: &[&str]) -> anyhow::Result<Vec<Vec<u8>>> {
     if oids.is_empty() {
         return Ok(Vec::new());
@@ -482,6 +517,28 @@ pub fn resolve_specs(top: &Path, specs: &[String]) -> anyhow::Result<Vec<Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ids `git hash-object` gives `hello\n` in a SHA-1 and a SHA-256 repository; the work tree's
+    /// copy is used only when it is that blob and not larger than the limit.
+    #[test]
+    fn work_tree_files_stand_in_for_their_blob_only_when_the_id_matches() {
+        let sha1 = "ce013625030ba8dba906f756967f9e9ca394464a";
+        let sha256 = "2cf8d83d9ee29543b34a87727421fdecb7e3f3a183d337639025de576db9ebb4";
+        assert_eq!(blob_id(b"hello\n", 40).as_deref(), Some(sha1));
+        assert_eq!(blob_id(b"hello\n", 64).as_deref(), Some(sha256));
+        assert_eq!(blob_id(b"hello\n", 12), None);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "hello\n").unwrap();
+        assert_eq!(
+            worktree_blob(dir.path(), "a.txt", sha1, 100).as_deref(),
+            Some(&b"hello\n"[..])
+        );
+        assert!(worktree_blob(dir.path(), "a.txt", sha256, 100).is_some());
+        assert_eq!(worktree_blob(dir.path(), "a.txt", sha1, 3), None);
+        std::fs::write(dir.path().join("a.txt"), "hello, world\n").unwrap();
+        assert_eq!(worktree_blob(dir.path(), "a.txt", sha1, 100), None);
+        assert_eq!(worktree_blob(dir.path(), "missing.txt", sha1, 100), None);
+    }
 
     #[test]
     fn raw_diff_parsing_handles_renames_deletions_and_submodules() {

@@ -55,7 +55,7 @@ pub struct Staged {
     /// Holds the errors of command-line roots that do not exist.
     collector: Collector,
     scope: Scope,
-    /// The staged changes inside the scope, and the blobs of each (the staged one, then the pre-image's).
+    /// The staged changes inside the scope, and the staged blob of each.
     changes: Vec<StagedChange>,
     blobs: Vec<Vec<u8>>,
 }
@@ -67,7 +67,23 @@ pub fn read_staged(config: &Config, top: &Path) -> anyhow::Result<Staged> {
     let mut collector = Collector::default();
     let scope = Scope::new(config, &mut collector);
     let changes = in_scope(config, &scope, git::staged_changes(top)?);
-    let blobs = read_change_blobs(top, &changes)?;
+    // A staged file is usually what the work tree holds: read it there when its blob id says so, and
+    // ask git only for the others (a partly staged file, a file that a filter rewrites).
+    let mut blobs: Vec<Option<Vec<u8>>> = changes
+        .iter()
+        .map(|c| git::worktree_blob(top, &c.path, &c.blob, config.max_file_size))
+        .collect();
+    let missing: Vec<&str> = changes
+        .iter()
+        .zip(&blobs)
+        .filter(|(_, b)| b.is_none())
+        .map(|(c, _)| c.blob.as_str())
+        .collect();
+    let mut read = git::read_blobs(top, &missing)?.into_iter();
+    let blobs = blobs
+        .iter_mut()
+        .map(|b| b.take().unwrap_or_else(|| read.next().unwrap_or_default()))
+        .collect();
     Ok(Staged {
         collector,
         scope,
@@ -82,8 +98,9 @@ pub fn run_staged(
     config: &Config,
     detector: &Detector,
     key: &FingerprintKey,
+    top: &Path,
     staged: Staged,
-) -> ScanOutcome {
+) -> anyhow::Result<ScanOutcome> {
     let Staged {
         mut collector,
         scope,
@@ -92,7 +109,7 @@ pub fn run_staged(
     } = staged;
     let settings = ScanSettings::from_config(config);
     let mut scanner = FileScanner::new(detector, key, &settings);
-    for (path, result) in scan_changes(config, &mut scanner, &changes, blobs) {
+    for (path, result) in scan_changes(config, &mut scanner, top, &changes, blobs)? {
         crate::scan::count(&config.progress, &result);
         collector.record(path, result);
     }
@@ -106,7 +123,7 @@ pub fn run_staged(
     if !unchanged.is_empty() {
         collector.merge(walk_paths(config, detector, key, &settings, &unchanged));
     }
-    collector.finish()
+    Ok(collector.finish())
 }
 
 /// `--diff BASE`: what `merge-base(BASE, HEAD)..HEAD` adds, plus secrets that a commit in that range
@@ -134,9 +151,10 @@ pub fn run_diff(
     for (path, mut result) in scan_changes(
         config,
         &mut scanner,
+        top,
         &changes,
         read_change_blobs(top, &changes)?,
-    ) {
+    )? {
         if let FileResult::Scanned { findings, .. } = &mut result {
             for f in findings.iter_mut() {
                 present.insert((f.path.clone(), f.fingerprint.clone()));
@@ -160,9 +178,10 @@ pub fn run_diff(
         for (_, result) in scan_changes(
             config,
             &mut scanner,
+            top,
             &changes,
             read_change_blobs(top, &changes)?,
-        ) {
+        )? {
             let FileResult::Scanned { findings, .. } = result else {
                 continue;
             };
@@ -206,37 +225,45 @@ fn in_scope(config: &Config, scope: &Scope, changes: Vec<StagedChange>) -> Vec<S
         .collect()
 }
 
-/// The blobs `changes` need, in order: each change's staged blob, then its pre-image's if it has one.
+/// The new blob of each change, in order.
 fn read_change_blobs(top: &Path, changes: &[StagedChange]) -> anyhow::Result<Vec<Vec<u8>>> {
-    let mut oids: Vec<&str> = Vec::new();
-    for c in changes {
-        oids.push(&c.blob);
-        if let Some(b) = &c.before {
-            oids.push(b);
-        }
-    }
+    let oids: Vec<&str> = changes.iter().map(|c| c.blob.as_str()).collect();
     git::read_blobs(top, &oids)
 }
 
-/// Scans each changed blob (`blobs` as [`read_change_blobs`] returns them) and keeps the findings the
-/// change introduces.
+/// Scans each change's new blob (`blobs`, in order) and keeps the findings the change introduces. The
+/// pre-images are read from git only for the files that have findings: a clean commit needs none.
 fn scan_changes(
     config: &Config,
     scanner: &mut FileScanner<'_>,
+    top: &Path,
     changes: &[StagedChange],
     blobs: Vec<Vec<u8>>,
-) -> Vec<(String, FileResult)> {
-    let mut blobs = blobs.into_iter();
-    let mut results = Vec::with_capacity(changes.len());
-    for c in changes {
-        let new = blobs.next().unwrap_or_default();
-        let old = c.before.as_ref().map(|_| blobs.next().unwrap_or_default());
+) -> anyhow::Result<Vec<(String, FileResult)>> {
+    let mut scanned = Vec::with_capacity(changes.len());
+    for (c, new) in changes.iter().zip(blobs) {
         if new.len() as u64 > config.max_file_size {
-            results.push((c.path.clone(), FileResult::Skipped(SkipReason::TooLarge)));
+            scanned.push((FileResult::Skipped(SkipReason::TooLarge), new));
             continue;
         }
-        let result = match (scanner.scan_bytes(&c.path, &new), old) {
-            (FileResult::Scanned { bytes, findings }, Some(old)) => {
+        scanned.push((scanner.scan_bytes(&c.path, &new), new));
+    }
+    let has_findings =
+        |r: &FileResult| matches!(r, FileResult::Scanned { findings, .. } if !findings.is_empty());
+    let wanted: Vec<&str> = changes
+        .iter()
+        .zip(&scanned)
+        .filter(|(_, (r, _))| has_findings(r))
+        .filter_map(|(c, _)| c.before.as_deref())
+        .collect();
+    let mut olds = git::read_blobs(top, &wanted)?.into_iter();
+    let mut results = Vec::with_capacity(changes.len());
+    for (c, (result, new)) in changes.iter().zip(scanned) {
+        let result = match result {
+            FileResult::Scanned { bytes, findings }
+                if !findings.is_empty() && c.before.is_some() =>
+            {
+                let old = olds.next().unwrap_or_default();
                 let before = fingerprints(scanner, &c.path, Some(old.clone()));
                 let changed = changed_lines(&old, &new);
                 let findings = findings
@@ -248,11 +275,11 @@ fn scan_changes(
                     .collect();
                 FileResult::Scanned { bytes, findings }
             }
-            (result, _) => result,
+            result => result,
         };
         results.push((c.path.clone(), result));
     }
-    results
+    Ok(results)
 }
 
 fn fingerprints(

@@ -60,7 +60,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         let reading = staged_top.map(|top| {
             top.map(|top| {
                 let config = &config;
-                s.spawn(move || gitscan::read_staged(config, &top))
+                s.spawn(move || gitscan::read_staged(config, &top).map(|staged| (top, staged)))
             })
         });
         let engine = load_engine(&config, diff.as_ref(), &mut notes);
@@ -86,10 +86,10 @@ pub fn run_scan(args: &ScanArgs) -> Result<Outcome> {
         })?;
         gitscan::run_history(&config, &detector, &key, &top, args.branch.as_deref())?
     } else if let Some(staged) = staged {
-        let staged = staged.ok_or_else(|| {
+        let (top, staged) = staged.ok_or_else(|| {
             anyhow::anyhow!("--staged needs a git work tree (run it inside the repository)")
         })??;
-        gitscan::run_staged(&config, &detector, &key, staged)
+        gitscan::run_staged(&config, &detector, &key, &top, staged)?
     } else {
         scan::run(&config, &detector, &key)
     };
