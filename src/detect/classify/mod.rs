@@ -191,9 +191,13 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     {
         return None;
     }
-    // Numbers, versions, sizes, durations.
-    if v.bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_' || b == b':')
+    // Numbers, versions, sizes, durations; but a PIN-like run of digits under a password's name
+    // (`DB_PASSWORD=123456`, `password('123123')`) is a (weak) password.
+    let digits_password =
+        kind == Some(KeyKind::Password) && v.len() >= 4 && v.bytes().all(|b| b.is_ascii_digit());
+    if !digits_password
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_' || b == b':')
     {
         return None;
     }
@@ -1103,6 +1107,23 @@ mod tests {
         assert_eq!(conf("setup.sql", &line, hashed, "PASSWORD"), None);
         let pass = r#"<settings pass="oobeSystem">"#;
         assert_eq!(conf("autounattend.xml", pass, "oobeSystem", "pass"), None);
+        // Digits under a password's name are a weak password; under other names, numbers.
+        assert!(conf(
+            "my.sh",
+            "update user set password=password('123123')",
+            "123123",
+            "password"
+        )
+        .is_some());
+        assert!(conf(".env", "DB_PASSWORD=482913", "482913", "DB_PASSWORD").is_some());
+        assert_eq!(
+            conf(".env", "API_TOKEN=482913", "482913", "API_TOKEN"),
+            None
+        );
+        assert_eq!(
+            conf(".env", "DB_PASSWORD=000000", "000000", "DB_PASSWORD"),
+            None
+        );
         // An instruction written where the value goes.
         let hint = "something_at_least_32_characters";
         let line = format!(r#"encryptionKey: "{hint}""#);
