@@ -16,7 +16,7 @@ pub mod project;
 pub mod rewrite;
 pub mod target;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, LineIndex};
 use crate::host::Host;
 use crate::rendered::{Rendered, Replacement, Sdk, Site, Step, Target};
 use crate::rules::{Command, Remediation, RemediationKind, RuleSet, Shell};
@@ -54,7 +54,9 @@ const HISTORY_NOTE: &str =
 /// Renders the remediation of every finding. Folder listings are cached across findings.
 pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
     let mut neighbours = Neighbours::default();
-    let mut files: BTreeMap<std::path::PathBuf, Option<String>> = BTreeMap::new();
+    // The text of each file a rewrite is planned in, with its line index: both are built once per file,
+    // not once per finding.
+    let mut files: BTreeMap<PathBuf, Option<(String, LineIndex)>> = BTreeMap::new();
     let mut iac_files = IacFiles::default();
     for f in findings.iter_mut() {
         let rule = &rules.rules[f.rule_index];
@@ -77,12 +79,15 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
                     crate::source::read_text(&fs_path)
                         .ok()
                         .flatten()
-                        .map(|(_, text, _)| text)
+                        .map(|(_, text, _)| {
+                            let lines = LineIndex::new(&text);
+                            (text, lines)
+                        })
                 });
-                if let Some(text) = text {
+                if let Some((text, lines)) = text {
                     let root = project::project_root(&fs_path, &ctx.roots);
                     f.remediation.fix =
-                        rewrite::suggest(text, &fs_path, &root, f, &ctx.placeholders);
+                        rewrite::suggest(text, lines, &fs_path, &root, f, &ctx.placeholders);
                 }
             }
         }

@@ -95,7 +95,19 @@ pub fn plan(
     findings: &[&Finding],
     opts: &Placeholders,
 ) -> Vec<Rewrite> {
-    let lines = LineIndex::new(text);
+    plan_indexed(text, &LineIndex::new(text), fs_path, root, findings, opts)
+}
+
+/// [`plan`] with the text's line index, which a caller planning finding by finding builds once per file
+/// (indexing a file of 250,000 lines for each of its findings made `keyless scan` quadratic).
+fn plan_indexed(
+    text: &str,
+    lines: &LineIndex,
+    fs_path: &Path,
+    root: &Path,
+    findings: &[&Finding],
+    opts: &Placeholders,
+) -> Vec<Rewrite> {
     let line_count = lines.count();
     let mut out = Vec::new();
     for f in findings {
@@ -114,7 +126,7 @@ pub fn plan(
         let rewrite = match f.rule_id.as_str() {
             "azure-sql.connection-string-password" => sql::ado_net(
                 text,
-                &lines,
+                lines,
                 start,
                 f,
                 fs_path,
@@ -122,12 +134,12 @@ pub fn plan(
                 opts.client_id.as_deref(),
             ),
             id => Extension::of(id)
-                .and_then(|ext| functions::connection(text, &lines, start, f, fs_path, root, ext)),
+                .and_then(|ext| functions::connection(text, lines, start, f, fs_path, root, ext)),
         };
-        let rewrite = rewrite.or_else(|| iac::plan(text, &lines, start, f));
+        let rewrite = rewrite.or_else(|| iac::plan(text, lines, start, f));
         let rewrite = match (rewrite, &opts.key_vault) {
             (None, Some(vault)) if f.remediation.secret_stays => {
-                key_vault::reference(text, &lines, start, f, fs_path, vault)
+                key_vault::reference(text, lines, start, f, fs_path, vault)
             }
             (rewrite, _) => rewrite,
         };
@@ -137,15 +149,18 @@ pub fn plan(
 }
 
 /// The rewrite `keyless fix` would make for one finding, as SARIF-style region and text, with its checks.
+/// `lines` indexes `text`; the caller keeps it with the text for the file's other findings.
 pub fn suggest(
     text: &str,
+    lines: &LineIndex,
     fs_path: &Path,
     root: &Path,
     f: &Finding,
     opts: &Placeholders,
 ) -> Option<FixSuggestion> {
-    let rewrite = plan(text, fs_path, root, &[f], opts).into_iter().next()?;
-    let lines = LineIndex::new(text);
+    let rewrite = plan_indexed(text, lines, fs_path, root, &[f], opts)
+        .into_iter()
+        .next()?;
     let (start_line, start_column) = lines.locate(text, rewrite.edit.0.start);
     let (end_line, end_column) = lines.locate(text, rewrite.edit.0.end);
     Some(FixSuggestion {
