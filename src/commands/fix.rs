@@ -27,7 +27,7 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
         let fs_path = f.file_on_disk(&top);
         by_file
             .entry(fs_path)
-            .or_insert_with(|| (f.path.as_str(), Vec::new()))
+            .or_insert_with(|| (&*f.path, Vec::new()))
             .1
             .push(f);
     }
@@ -79,7 +79,9 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
             // Every secret of the file, suppressed ones included, may stand in a context line; only this
             // file's findings locate text in it (another root may report the same path).
             let own = |f: &&crate::finding::Finding| {
-                f.fs_path.as_ref().map_or(f.path == *path, |p| p == fs_path)
+                f.fs_path
+                    .as_ref()
+                    .map_or(&*f.path == *path, |p| **p == **fs_path)
             };
             let secrets = outcome.findings.iter().filter(own);
             let secrets = secrets.filter(|_| !args.show_secrets);
@@ -101,7 +103,7 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
             out.push_str(&format!("  line {}: {}\n", r.line, r.description));
             if let Some(f) = findings
                 .iter()
-                .find(|f| f.line == r.line && f.rule_id == r.rule_id)
+                .find(|f| f.line == r.line && *f.rule_id == *r.rule_id)
             {
                 out.push_str("  before deploying:\n");
                 for step in f

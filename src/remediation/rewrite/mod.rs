@@ -80,7 +80,7 @@ impl Rewrite {
 /// Whether `keyless fix` knows a rewrite for this finding: a managed-identity rewrite for its rule, or,
 /// with `--key-vault`, a Key Vault reference for a secret whose remediation is the Key Vault route.
 pub fn can_rewrite(f: &Finding, opts: &Placeholders) -> bool {
-    f.rule_id == "azure-sql.connection-string-password"
+    &*f.rule_id == "azure-sql.connection-string-password"
         || Extension::of(&f.rule_id).is_some()
         || iac::can_rewrite(f)
         || (opts.key_vault.is_some() && f.remediation.secret_stays)
@@ -123,7 +123,7 @@ fn plan_indexed(
         {
             continue;
         }
-        let rewrite = match f.rule_id.as_str() {
+        let rewrite = match &*f.rule_id {
             "azure-sql.connection-string-password" => sql::ado_net(
                 text,
                 lines,
@@ -164,22 +164,25 @@ pub fn suggest(
     let (start_line, start_column) = lines.locate(text, rewrite.edit.0.start);
     let (end_line, end_column) = lines.locate(text, rewrite.edit.0.end);
     Some(FixSuggestion {
-        description: rewrite.description.clone(),
+        description: rewrite.description.as_str().into(),
         safe_to_apply: rewrite.applies(false),
         checks: rewrite
             .checks
             .iter()
-            .map(|c| match c {
-                Check::Passed(m) => format!("passed: {m}"),
-                Check::Failed(m) => format!("failed: {m}"),
-                Check::Unchecked(m) => format!("unchecked: {m}"),
+            .map(|c| {
+                match c {
+                    Check::Passed(m) => format!("passed: {m}"),
+                    Check::Failed(m) => format!("failed: {m}"),
+                    Check::Unchecked(m) => format!("unchecked: {m}"),
+                }
+                .into()
             })
             .collect(),
         start_line,
         start_column,
         end_line,
         end_column,
-        inserted: rewrite.edit.1,
+        inserted: rewrite.edit.1.into(),
     })
 }
 
