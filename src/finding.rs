@@ -63,6 +63,10 @@ pub struct Finding {
     /// which differs between roots). None for standard input and git blobs.
     #[serde(skip)]
     pub fs_path: Option<std::sync::Arc<std::path::Path>>,
+    /// The bytes the finding was located in (one per file, shared by its findings): what reads the file
+    /// again checks that it still holds them. None for git blobs, whose remediation reads the work tree.
+    #[serde(skip)]
+    pub scanned: Option<std::sync::Arc<crate::source::Snapshot>>,
 }
 
 /// The named parts a rule captured (server, database, account, the setting's name), sorted by name and
@@ -376,11 +380,19 @@ impl Finding {
             secret: None,
             rule_index,
             fs_path: None,
+            scanned: None,
         }
     }
 
     pub fn is_suppressed(&self) -> bool {
         self.suppression.is_some()
+    }
+
+    /// Whether `now`, the snapshot of a second read of the finding's file, holds the bytes the finding
+    /// was located in (so its line and column point at the same text there). A finding without a
+    /// snapshot (from a git blob) is taken at its word, as before snapshots existed.
+    pub fn is_located_in(&self, now: &crate::source::Snapshot) -> bool {
+        self.scanned.as_deref().is_none_or(|scanned| scanned == now)
     }
 }
 

@@ -42,6 +42,22 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
         else {
             continue;
         };
+        // The findings' lines and columns are in the bytes the scan read: a file that changed since
+        // would be rewritten at positions that now hold other text. Said only where a rewrite was
+        // possible; a file with nothing to rewrite is left alone either way.
+        let now = crate::source::Snapshot::of(&bytes);
+        if !findings.iter().all(|f| f.is_located_in(&now)) {
+            if findings
+                .iter()
+                .any(|f| remediation::rewrite::can_rewrite(f, &ctx.placeholders))
+            {
+                err.push_str(&format!(
+                    "keyless: {shown}: changed since it was scanned; not written\n"
+                ));
+                failed_io = true;
+            }
+            continue;
+        }
         // A file that decoding changed (invalid UTF-8, a lone UTF-16 surrogate) cannot be written back
         // without changing bytes keyless never meant to touch.
         if crate::source::encode(&text, encoding) != bytes {

@@ -21,6 +21,7 @@ use crate::host::Host;
 use crate::rendered::{Interner, Rendered, Replacement, Sdk, Site, Step, Target};
 use crate::rules::{Command, Remediation, RemediationKind, RuleSet, Shell};
 use crate::severity::Severity;
+use crate::source::Snapshot;
 use host::Neighbours;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -59,7 +60,7 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
     // not once per finding. Findings come sorted by reported path, so only the files of the current
     // path are kept (one per root that reports it); keeping every file's text until the end held a copy
     // of each scanned file that had a rewritable finding.
-    let mut files: BTreeMap<PathBuf, Option<(String, LineIndex)>> = BTreeMap::new();
+    let mut files: BTreeMap<PathBuf, Option<(Snapshot, String, LineIndex)>> = BTreeMap::new();
     let mut files_of: Option<Arc<str>> = None;
     let mut iac_files = IacFiles::default();
     let mut interner = Interner::default();
@@ -90,11 +91,17 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
                     crate::source::read_text(&fs_path)
                         .ok()
                         .flatten()
-                        .map(|(_, text, _)| {
+                        .map(|(bytes, text, _)| {
                             let lines = LineIndex::new(&text);
-                            (text, lines)
+                            (Snapshot::of(&bytes), text, lines)
                         })
                 });
+                // The finding's line and column are in the bytes the scan read: a file that changed
+                // since has no rewrite planned from it.
+                let text = text
+                    .as_ref()
+                    .filter(|(now, ..)| f.is_located_in(now))
+                    .map(|(_, text, lines)| (text, lines));
                 if let Some((text, lines)) = text {
                     let root = project::project_root(&fs_path, &ctx.roots);
                     let fix = rewrite::suggest(text, lines, &fs_path, &root, f, &ctx.placeholders);
@@ -113,11 +120,12 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
 #[derive(Default)]
 struct IacFiles {
     dir: PathBuf,
-    texts: std::collections::HashMap<PathBuf, Option<String>>,
+    texts: std::collections::HashMap<PathBuf, Option<(Snapshot, String)>>,
 }
 
 impl IacFiles {
-    fn read(&mut self, path: &std::path::Path) -> Option<String> {
+    /// The decoded text of `path` and the snapshot of its bytes.
+    fn read_with_snapshot(&mut self, path: &std::path::Path) -> Option<&(Snapshot, String)> {
         let dir = path.parent().unwrap_or(path);
         if dir != self.dir {
             self.dir = dir.to_path_buf();
@@ -128,16 +136,23 @@ impl IacFiles {
             .or_insert_with(|| {
                 let bytes = std::fs::read(path).ok()?;
                 match crate::source::decode(&bytes) {
-                    crate::source::Decoded::Text(t) => Some(t.text.into_owned()),
+                    crate::source::Decoded::Text(t) => {
+                        Some((Snapshot::of(&bytes), t.text.into_owned()))
+                    }
                     crate::source::Decoded::Binary => None,
                 }
             })
-            .clone()
+            .as_ref()
+    }
+
+    fn read(&mut self, path: &std::path::Path) -> Option<String> {
+        self.read_with_snapshot(path).map(|(_, text)| text.clone())
     }
 }
 
 /// Where a finding sits in infrastructure code, when its file is Terraform, Bicep, ARM, Pulumi or
-/// CloudFormation (and still readable); None sends it down the application routes.
+/// CloudFormation (and still readable, and still what was scanned); None sends it down the application
+/// routes.
 fn infrastructure_site(
     f: &Finding,
     ctx: &Context,
@@ -151,7 +166,12 @@ fn infrastructure_site(
     }
     let path = f.file_on_disk(top);
     let dialect = iac::dialect(&f.path, neighbours.head(&path))?;
-    let text = files.read(&path)?;
+    // The site is read at the finding's line and column, which are in the bytes the scan read.
+    let text = files
+        .read_with_snapshot(&path)
+        .filter(|(now, _)| f.is_located_in(now))?
+        .1
+        .clone();
     let dir = path.parent()?.to_path_buf();
     let siblings = neighbours.list(&dir).to_vec();
     let mut read = |p: &std::path::Path| files.read(p);
