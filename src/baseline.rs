@@ -72,9 +72,9 @@ impl Baseline {
             .iter()
             .filter(|f| !matches!(f.suppression, Some(Suppression::Inline { .. })))
             .map(|f| Entry {
-                path: f.path.clone(),
+                path: f.path.to_string(),
                 fingerprint: f.fingerprint.clone(),
-                rule_id: f.rule_id.clone(),
+                rule_id: f.rule_id.to_string(),
             })
             .collect();
         Baseline {
@@ -91,7 +91,7 @@ impl Baseline {
             .map(|e| ((e.path.as_str(), e.fingerprint.as_str()), false))
             .collect();
         for f in findings.iter_mut() {
-            if let Some(hit) = used.get_mut(&(f.path.as_str(), f.fingerprint.as_str())) {
+            if let Some(hit) = used.get_mut(&(&*f.path, f.fingerprint.as_str())) {
                 *hit = true;
                 if f.suppression.is_none() {
                     f.suppression = Some(Suppression::Baseline);

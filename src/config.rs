@@ -286,7 +286,7 @@ impl Config {
             let pack = format!("{}.", o.id);
             let mut hit = false;
             for r in rules.rules.iter_mut() {
-                if r.id == o.id || r.id.starts_with(&pack) {
+                if *r.id == *o.id || r.id.starts_with(&pack) {
                     r.severity = o.severity;
                     hit = true;
                 }

@@ -111,4 +111,33 @@ mod tests {
         let (out, n) = apply("abcdef", &[r(1..3, "X"), r(2..4, "Y"), r(4..5, "Z")], false);
         assert_eq!((out.as_str(), n), ("aXdZf", 2));
     }
+
+    /// A file is written back only if it still holds the bytes its rewrite was planned from: one that
+    /// another writer changed in between is left as that writer left it, and the caller is told.
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("appsettings.json");
+        std::fs::write(&path, "{\"Db\": \"old\"}\n").unwrap();
+        let planned_from = std::fs::read(&path).unwrap();
+        std::fs::write(&path, "{\"Db\": \"someone else's\"}\n").unwrap();
+        let written =
+            write_if_unchanged(&path, &planned_from, "{\"Db\": \"new\"}\n", Encoding::Utf8)
+                .unwrap();
+        assert!(!written);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"Db\": \"someone else's\"}\n"
+        );
+
+        let planned_from = std::fs::read(&path).unwrap();
+        let written =
+            write_if_unchanged(&path, &planned_from, "{\"Db\": \"new\"}\n", Encoding::Utf8)
+                .unwrap();
+        assert!(written);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"Db\": \"new\"}\n"
+        );
+    }
 }

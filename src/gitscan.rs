@@ -157,7 +157,7 @@ pub fn run_diff(
     )? {
         if let FileResult::Scanned { findings, .. } = &mut result {
             for f in findings.iter_mut() {
-                present.insert((f.path.clone(), f.fingerprint.clone()));
+                present.insert((f.path.to_string(), f.fingerprint.clone()));
                 if let Some(crate::finding::Suppression::Inline { token }) = f.suppression.take() {
                     notes.push(format!(
                         "keyless: {}:{}: the change adds `{token}` next to a new secret; it is not honoured in --diff",
@@ -186,11 +186,11 @@ pub fn run_diff(
                 continue;
             };
             for mut f in findings {
-                let key = (f.path.clone(), f.fingerprint.clone());
+                let key = (f.path.to_string(), f.fingerprint.clone());
                 if present.contains(&key) || history.contains_key(&key) {
                     continue;
                 }
-                let head = at_head.entry(f.path.clone()).or_insert_with(|| {
+                let head = at_head.entry(f.path.to_string()).or_insert_with(|| {
                     fingerprints(&mut scanner, &f.path, git::file_at(top, "HEAD", &f.path))
                 });
                 if head.contains(&f.fingerprint) {
@@ -480,7 +480,7 @@ pub fn run_history(
             continue;
         };
         for mut f in findings {
-            let key = (f.path.clone(), f.fingerprint.clone());
+            let key = (f.path.to_string(), f.fingerprint.clone());
             match merged.get_mut(&key) {
                 Some((existing, lo, hi)) => {
                     *lo = (*lo).min(first);
@@ -499,12 +499,12 @@ pub fn run_history(
                     }
                 }
                 None => {
-                    f.history = Some(crate::finding::History {
+                    f.history = Some(Box::new(crate::finding::History {
                         first_commit: info(first),
                         last_commit: info(last),
                         commits: holding.len(),
                         present_at_head: at_head,
-                    });
+                    }));
                     merged.insert(key, (f, first, last));
                 }
             }

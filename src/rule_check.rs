@@ -39,7 +39,7 @@ pub fn check(rules: Arc<RuleSet>) -> Vec<CheckFailure> {
             failures.push(CheckFailure {
                 file: rule.file.clone(),
                 line: rule.line,
-                rule: rule.id.clone(),
+                rule: rule.id.to_string(),
                 message,
             })
         };

@@ -134,15 +134,40 @@ impl ScannedPaths {
     }
 }
 
-/// The report order: path (byte-wise), then offset, then rule id.
+/// The report order: path (byte-wise), then offset, then rule id; findings equal in all three keep
+/// their order.
+///
+/// The findings are not moved by the sort itself: a stable sort borrows scratch space for half of what
+/// it sorts, which for 250,000 findings of a few hundred bytes each is tens of megabytes at the scan's
+/// peak. Their indices are sorted (stably) instead, and the findings moved into place by following the
+/// permutation's cycles.
 pub(crate) fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&findings[a], &findings[b]);
         a.path
             .as_bytes()
             .cmp(b.path.as_bytes())
             .then(a.start_offset.cmp(&b.start_offset))
             .then(a.rule_id.cmp(&b.rule_id))
     });
+    permute(findings, &mut order);
+}
+
+/// Rearranges `items` so that `items[i]` becomes what `items[order[i]]` was. `order` is used up (each
+/// entry is set to its own index once its item is in place).
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != at {
+            let from = std::mem::replace(&mut order[at], at);
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 impl ScanOutcome {
@@ -235,6 +260,20 @@ impl Default for Chunking {
     }
 }
 
+/// `result` with the snapshot of `bytes`, the whole of what was scanned, on each of its findings (taken
+/// only when there are findings: most files have none).
+fn stamped(mut result: FileResult, bytes: &[u8]) -> FileResult {
+    if let FileResult::Scanned { findings, .. } = &mut result {
+        if !findings.is_empty() {
+            let snapshot = std::sync::Arc::new(source::Snapshot::of(bytes));
+            for f in findings {
+                f.scanned = Some(snapshot.clone());
+            }
+        }
+    }
+    result
+}
+
 /// The largest position at or before `at` that is a character boundary and not between a CR and its LF.
 fn cut_point(buf: &[u8], at: usize) -> usize {
     let mut i = at.min(buf.len());
@@ -306,6 +345,13 @@ impl<'a> FileScanner<'a> {
     /// bounded whatever the file's size (a 1 GiB minified JSON line needs as much as an 18 MiB file): see
     /// [`FileScanner::scan_chunks`]. Binary files are recognised from the first chunk; UTF-16 files,
     /// rare at that size, are read whole.
+    ///
+    /// A file that changes while it is read is scanned as the bytes the reads returned, one consistent
+    /// sequence: line, column, offsets and snippets all come from them, never from a second read. A file
+    /// that grows is still read no further than the size limit (then it is skipped as too large), one
+    /// that shrinks or is truncated ends where the reads ended. Files are read, not memory-mapped, so a
+    /// file truncated under the scan cannot fault it (a shrinking map raises SIGBUS). Each finding
+    /// carries the [`source::Snapshot`] of those bytes for whatever reads the file again later.
     pub fn scan_reader(&mut self, display: &str, reader: &mut dyn Read) -> FileResult {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
@@ -314,7 +360,7 @@ impl<'a> FileScanner<'a> {
         let result = match reader.take(first.min(limit) + 1).read_to_end(&mut buf) {
             Err(e) => FileResult::Error(format!("cannot read: {e}")),
             Ok(_) if buf.len() as u64 > limit => FileResult::Skipped(SkipReason::TooLarge),
-            Ok(_) if (buf.len() as u64) <= first => self.scan_bytes(display, &buf),
+            Ok(_) if (buf.len() as u64) <= first => stamped(self.scan_bytes(display, &buf), &buf),
             Ok(_) => match source::decode(&buf[..buf.len().min(8192)]) {
                 Decoded::Binary => FileResult::Skipped(SkipReason::Binary),
                 Decoded::Text(t)
@@ -329,7 +375,7 @@ impl<'a> FileScanner<'a> {
                 {
                     Err(e) => FileResult::Error(format!("cannot read: {e}")),
                     Ok(_) if buf.len() as u64 > limit => FileResult::Skipped(SkipReason::TooLarge),
-                    Ok(_) => self.scan_bytes(display, &buf),
+                    Ok(_) => stamped(self.scan_bytes(display, &buf), &buf),
                 },
             },
         };
@@ -360,6 +406,8 @@ impl<'a> FileScanner<'a> {
         let mut own_start = 0usize;
         let mut eof = false;
         let mut findings = Vec::new();
+        // Every byte read goes through here once, in order, as it leaves `buf`.
+        let mut snapshot = source::SnapshotHasher::default();
         loop {
             while !eof && buf.len() < own_start + chunk + overlap {
                 let want = (own_start + chunk + overlap - buf.len()) as u64;
@@ -409,6 +457,7 @@ impl<'a> FileScanner<'a> {
                 break;
             }
             let keep = cut_point(buf, own_end - overlap);
+            snapshot.update(&buf[..keep]);
             let (breaks, tail) = line_ends(&buf[..keep]);
             lines_before += breaks;
             column_before = match tail {
@@ -418,6 +467,13 @@ impl<'a> FileScanner<'a> {
             buf.drain(..keep);
             base += keep;
             own_start = own_end - keep;
+        }
+        snapshot.update(buf);
+        if !findings.is_empty() {
+            let snapshot = std::sync::Arc::new(snapshot.finish());
+            for f in &mut findings {
+                f.scanned = Some(snapshot.clone());
+            }
         }
         FileResult::Scanned {
             bytes: (base + buf.len()) as u64,
@@ -539,6 +595,8 @@ impl<'a> FileScanner<'a> {
                 Default::default()
             };
         let mut columns = ColumnCache::default();
+        // One copy of the path for all of the file's findings.
+        let path: std::sync::Arc<str> = display.into();
         candidates
             .into_iter()
             .zip(&masks)
@@ -551,7 +609,7 @@ impl<'a> FileScanner<'a> {
                 let (end_line, end_column) = columns.locate(&lines, src, c.secret.end);
                 // A capture names the target (account, server, user); one that looks generated is a
                 // secret itself (`https://ghp_...:x-oauth-basic@github.com`) and is not kept.
-                let mut captures: BTreeMap<String, String> = c
+                let mut captures: finding::Captures = c
                     .captures
                     .into_iter()
                     .filter(|(_, v)| !looks_like_a_secret(v))
@@ -622,7 +680,7 @@ impl<'a> FileScanner<'a> {
                         })
                 };
                 if let Some(setting) = setting.filter(|s| !is_secret(s)) {
-                    captures.entry("setting".to_string()).or_insert(setting);
+                    captures.insert_if_absent("setting".to_string(), setting);
                 }
                 let full_line = lines.line_range(src, line);
                 let window = crate::source::floor_char_boundary(
@@ -652,7 +710,7 @@ impl<'a> FileScanner<'a> {
                     service: rule.service.clone(),
                     severity: rule.severity,
                     confidence,
-                    path: display.to_string(),
+                    path: path.clone(),
                     line,
                     column,
                     end_line,
@@ -660,10 +718,10 @@ impl<'a> FileScanner<'a> {
                     start_offset: text.map.original(c.secret.start),
                     end_offset: text.map.original(c.secret.end),
                     preview: preview.clone(),
-                    snippet,
+                    snippet: snippet.into(),
                     snippet_focus,
                     // Rendered after the scan, once per finding (see `remediation::attach`).
-                    remediation: crate::rendered::Rendered::default(),
+                    remediation: crate::rendered::Rendered::none(),
                     captures,
                     fingerprint: self.key.fingerprint(&c.normalized),
                     history_only_commit: None,
@@ -672,6 +730,8 @@ impl<'a> FileScanner<'a> {
                     secret: self.settings.show_secrets.then(|| c.normalized.clone()),
                     rule_index: c.rule,
                     fs_path: None,
+                    // Set by scan_reader, which has all of the file's bytes.
+                    scanned: None,
                 }
             })
             .collect()
@@ -747,7 +807,7 @@ impl Collector {
                 self.scanned.insert(&display);
                 self.stats.files_scanned += 1;
                 self.stats.bytes_scanned += bytes;
-                self.findings.extend(findings);
+                append(&mut self.findings, findings);
             }
             FileResult::Skipped(reason) => self.skip(reason),
             FileResult::Error(message) => self.errors.push(FileError {
@@ -768,7 +828,7 @@ impl Collector {
     }
 
     pub(crate) fn merge(&mut self, other: Collector) {
-        self.findings.extend(other.findings);
+        append(&mut self.findings, other.findings);
         self.errors.extend(other.errors);
         self.scanned.extend(other.scanned);
         let (a, b) = (&mut self.stats, other.stats);
@@ -791,6 +851,16 @@ impl Collector {
         };
         outcome.recount();
         outcome
+    }
+}
+
+/// Appends `more` to `findings`, taking `more`'s allocation when `findings` is empty: one file with
+/// 250,000 findings, or one worker that found them all, would otherwise exist twice while it is copied.
+fn append(findings: &mut Vec<Finding>, more: Vec<Finding>) {
+    if findings.is_empty() {
+        *findings = more;
+    } else {
+        findings.extend(more);
     }
 }
 
@@ -913,8 +983,10 @@ impl<'a> Worker<'a> {
                     Err(e) => FileResult::Error(format!("cannot open: {e}")),
                 };
                 if let FileResult::Scanned { findings, .. } = &mut result {
+                    // One copy of the path for all of the file's findings.
+                    let shared: std::sync::Arc<std::path::Path> = fs_path.as_path().into();
                     for f in findings {
-                        f.fs_path = Some(fs_path.clone());
+                        f.fs_path = Some(shared.clone());
                     }
                 }
                 count(self.progress, &result);
@@ -953,6 +1025,34 @@ mod tests {
     }
     use crate::rules::RuleSet;
     use std::sync::Arc;
+
+    /// Moving items by a permutation's cycles puts each where a plain gather would, for the identity,
+    /// a reversal, single cycles and a shuffled order with fixed points.
+    #[test]
+    fn permute_puts_every_item_where_its_index_says() {
+        let n = 50;
+        let mut shuffled: Vec<usize> = (0..n).collect();
+        let mut state = 7u64;
+        for i in (1..n).rev() {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            shuffled.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let orders = [
+            (0..n).collect::<Vec<_>>(),
+            (0..n).rev().collect(),
+            (1..n).chain([0]).collect(),
+            shuffled,
+        ];
+        for order in orders {
+            let items: Vec<String> = (0..n).map(|i| format!("item{i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            let (mut moved, mut order) = (items, order);
+            permute(&mut moved, &mut order);
+            assert_eq!(moved, expected);
+        }
+    }
 
     /// A reader that hands out some bytes and then fails, as a file on a failing disk or a network
     /// mount does.
@@ -1022,7 +1122,7 @@ mod tests {
         assert!(collected.errors[0].message.starts_with("cannot open"));
         assert_eq!(collected.stats.files_scanned, 1);
         assert_eq!(collected.findings.len(), 1);
-        assert_eq!(collected.findings[0].path, "present.env");
+        assert_eq!(&*collected.findings[0].path, "present.env");
     }
 
     /// A long file scanned in chunks gives exactly the findings of the whole file: secrets on both sides
@@ -1082,5 +1182,266 @@ mod tests {
         for (a, b) in parts.iter().zip(&whole) {
             assert_eq!(json(std::slice::from_ref(a)), json(std::slice::from_ref(b)));
         }
+    }
+
+    /// A file that changes between two reads of one scan, as a reader: the first `switch_at` bytes
+    /// come from `before`, the rest from `after` at the same offset (the file rewritten, extended or
+    /// truncated in place), each read seeing one version. `delivered` is what the reads returned.
+    struct Changing {
+        before: Vec<u8>,
+        after: Vec<u8>,
+        switch_at: usize,
+        pos: usize,
+        delivered: Vec<u8>,
+    }
+
+    impl Changing {
+        fn new(before: &[u8], after: &[u8], switch_at: usize) -> Changing {
+            assert!(switch_at <= before.len());
+            Changing {
+                before: before.to_vec(),
+                after: after.to_vec(),
+                switch_at,
+                pos: 0,
+                delivered: Vec::new(),
+            }
+        }
+    }
+
+    impl Read for Changing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let (source, end) = if self.pos < self.switch_at {
+                (&self.before, self.switch_at)
+            } else {
+                (&self.after, self.after.len())
+            };
+            let n = buf.len().min(end.saturating_sub(self.pos));
+            if n == 0 {
+                return Ok(0);
+            }
+            buf[..n].copy_from_slice(&source[self.pos..self.pos + n]);
+            self.delivered.extend_from_slice(&buf[..n]);
+            self.pos += n;
+            Ok(n)
+        }
+    }
+
+    /// `lines` lines of settings with a generated password on every seventh, numbered from `tag` so that
+    /// two versions of a file hold different secrets and line lengths.
+    fn settings_file(lines: usize, tag: usize) -> Vec<u8> {
+        let mut text = String::new();
+        for i in 0..lines {
+            if i % 7 == 3 {
+                text.push_str(&format!("DB_PASSWORD_{i}=Vq8wLzT3rPk2Nd{:06}\n", tag + i));
+            } else {
+                text.push_str(&format!(
+                    "GREETING_{i}=hello world {}\n",
+                    "x".repeat((tag + i) % 13)
+                ));
+            }
+        }
+        text.into_bytes()
+    }
+
+    /// A file that grows, shrinks, is truncated or is rewritten while it is read is scanned as exactly
+    /// the bytes the reads returned: the findings are those of a scan of that byte sequence, their
+    /// offsets point at their secrets in it, and their snapshot is its digest. Whole reads and chunked
+    /// reads (the change falling between two chunks) alike.
+    #[test]
+    fn a_file_that_changes_while_it_is_read_is_scanned_as_the_bytes_read() {
+        let detector = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+        let key = FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED);
+        let scan_settings = ScanSettings::default();
+        let v1 = settings_file(8000, 0);
+        let v2 = settings_file(8000, 500_000);
+        let mut grown = v1.clone();
+        grown.extend_from_slice(b"API_PASSWORD=Hq7rTz2Lm9vKx4Wp\n");
+        let middle = v1.len() / 2;
+        let cases: [(&str, Changing); 4] = [
+            ("grows", Changing::new(&v1, &grown, v1.len())),
+            ("shrinks", Changing::new(&v1, &v1[..middle + 777], middle)),
+            ("is truncated", Changing::new(&v1, b"", middle)),
+            ("is rewritten", Changing::new(&v1, &v2, middle)),
+        ];
+        let chunked = Chunking {
+            chunk: 24_000,
+            overlap: 16_384,
+        };
+        assert!(v1.len() > 3 * (chunked.chunk + 2 * chunked.overlap));
+        for (what, case) in cases {
+            for chunking in [Chunking::default(), chunked] {
+                let mut reader = Changing::new(&case.before, &case.after, case.switch_at);
+                let mut scanner =
+                    FileScanner::new(&detector, &key, &scan_settings).with_chunking(chunking);
+                let (bytes, findings) = match scanner.scan_reader("app.env", &mut reader) {
+                    FileResult::Scanned { bytes, findings } => (bytes, findings),
+                    other => panic!("{what}: {other:?}"),
+                };
+                let delivered = reader.delivered;
+                assert_eq!(bytes, delivered.len() as u64, "{what}");
+                let expected = match FileScanner::new(&detector, &key, &scan_settings)
+                    .scan_bytes("app.env", &delivered)
+                {
+                    FileResult::Scanned { findings, .. } => findings,
+                    other => panic!("{what}: {other:?}"),
+                };
+                assert!(expected.len() > 100, "{what}: {}", expected.len());
+                let json = |f: &[Finding]| serde_json::to_string(f).unwrap();
+                assert_eq!(json(&findings), json(&expected), "{what}");
+                let snapshot = source::Snapshot::of(&delivered);
+                for f in &findings {
+                    assert_eq!(f.scanned.as_deref(), Some(&snapshot), "{what}");
+                    // The preview starts with the secret's first characters, which are at its offset.
+                    let first: String = f.preview.chars().take(4).collect();
+                    assert_eq!(
+                        &delivered[f.start_offset..f.start_offset + 4],
+                        first.as_bytes(),
+                        "{what}: {}:{}",
+                        f.line,
+                        f.column
+                    );
+                }
+            }
+        }
+    }
+
+    /// A file that keeps growing while it is read (a log being written) is read no further than the
+    /// size limit and skipped as too large, through whole reads and chunked ones.
+    #[test]
+    fn a_file_that_grows_without_end_is_skipped_at_the_size_limit() {
+        let detector = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+        let key = FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED);
+        let settings = ScanSettings {
+            max_file_size: 300_000,
+            ..ScanSettings::default()
+        };
+        let chunked = Chunking {
+            chunk: 24_000,
+            overlap: 16_384,
+        };
+        for chunking in [Chunking::default(), chunked] {
+            let mut scanner = FileScanner::new(&detector, &key, &settings).with_chunking(chunking);
+            let mut endless = std::io::repeat(b'a');
+            assert!(matches!(
+                scanner.scan_reader("growing.log", &mut endless),
+                FileResult::Skipped(SkipReason::TooLarge)
+            ));
+        }
+    }
+
+    /// A file on disk truncated or extended after it was opened (between the walk's metadata and the
+    /// read) is scanned as it is when read: no error, nothing from beyond its end, its new lines found.
+    /// Reading rather than memory-mapping is what makes the truncation harmless.
+    #[test]
+    fn a_file_truncated_or_extended_after_opening_is_scanned_as_read() {
+        let detector = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+        let key = FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED);
+        let settings = ScanSettings::default();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.env");
+        let text = settings_file(300, 0);
+        let scan = |file: &mut std::fs::File| match FileScanner::new(&detector, &key, &settings)
+            .scan_reader("app.env", file)
+        {
+            FileResult::Scanned { bytes, findings } => (bytes, findings),
+            other => panic!("{other:?}"),
+        };
+
+        std::fs::write(&path, &text).unwrap();
+        let mut opened = std::fs::File::open(&path).unwrap();
+        let half = text.len() / 2;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(half as u64)
+            .unwrap();
+        let (bytes, findings) = scan(&mut opened);
+        assert_eq!(bytes, half as u64);
+        assert!(!findings.is_empty());
+        assert!(findings.iter().all(|f| f.end_offset <= half));
+
+        std::fs::write(&path, &text).unwrap();
+        let mut opened = std::fs::File::open(&path).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        let (bytes, findings) = scan(&mut opened);
+        assert_eq!(bytes, 0);
+        assert!(findings.is_empty());
+
+        std::fs::write(&path, &text).unwrap();
+        let mut opened = std::fs::File::open(&path).unwrap();
+        let mut appended = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut appended, b"LATE_PASSWORD=Hq7rTz2Lm9vKx4Wp\n").unwrap();
+        let (bytes, findings) = scan(&mut opened);
+        assert_eq!(bytes, text.len() as u64 + 31);
+        let last = findings.last().unwrap();
+        assert_eq!(last.line, text.iter().filter(|&&b| b == b'\n').count() + 1);
+    }
+
+    /// What is worked out after the scan from a second read of a file (the resource around a secret in
+    /// Terraform, the rewrite `keyless fix` would make) comes from that read only if it holds the bytes
+    /// the scan read. A file changed in between keeps its findings, located in what was scanned, but
+    /// they describe nothing of the new text; the same bytes written again count as unchanged.
+    #[test]
+    fn remediation_reads_nothing_from_a_file_that_changed_after_the_scan() {
+        let detector = Detector::new(Arc::new(RuleSet::builtin().unwrap()));
+        let key = FingerprintKey::from_seed(FingerprintKey::DEFAULT_SEED);
+        let settings = ScanSettings::default();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        let terraform = |name: &str| {
+            format!(
+                "resource \"azurerm_mssql_server\" \"{name}\" {{\n  name                         = \"sql-prod\"\n  administrator_login          = \"sqladmin\"\n  administrator_login_password = \"Zx9#qLm2vB8kT4pW\"\n}}\n"
+            )
+        };
+        let ctx = crate::remediation::Context {
+            top: Some(dir.path().to_path_buf()),
+            plan_fixes: true,
+            roots: vec![dir.path().to_path_buf()],
+            ..Default::default()
+        };
+        let scan_then_attach = |written_after_scan: Option<String>| {
+            std::fs::write(&path, terraform("db")).unwrap();
+            let mut file = std::fs::File::open(&path).unwrap();
+            let mut findings = match FileScanner::new(&detector, &key, &settings)
+                .scan_reader("main.tf", &mut file)
+            {
+                FileResult::Scanned { findings, .. } => findings,
+                other => panic!("{other:?}"),
+            };
+            for f in &mut findings {
+                f.fs_path = Some(path.as_path().into());
+            }
+            if let Some(text) = written_after_scan {
+                std::fs::write(&path, text).unwrap();
+            }
+            crate::remediation::attach(&detector.rules, &mut findings, &ctx);
+            assert_eq!(findings.len(), 1);
+            findings.remove(0)
+        };
+
+        let unchanged = scan_then_attach(None);
+        let site = unchanged.remediation.infrastructure.as_deref().unwrap();
+        assert_eq!(site.resource.as_deref(), Some("azurerm_mssql_server.db"));
+        assert!(unchanged.remediation.fix.is_some());
+
+        let renamed = scan_then_attach(Some(terraform("renamed")));
+        assert_eq!(
+            (renamed.line, renamed.column, &renamed.snippet),
+            (unchanged.line, unchanged.column, &unchanged.snippet)
+        );
+        assert_eq!(renamed.remediation.infrastructure, None);
+        assert_eq!(renamed.remediation.fix, None);
+
+        let same_again = scan_then_attach(Some(terraform("db")));
+        assert_eq!(same_again.remediation, unchanged.remediation);
     }
 }

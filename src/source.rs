@@ -190,6 +190,50 @@ pub fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The bytes a scan read of one file, as their length and SHA-256.
+///
+/// A finding's line, column, offsets and snippet are computed from the bytes the scan read, once. Some
+/// work after the scan reads the file again (planning the rewrite `keyless fix` would make, finding the
+/// resource around a secret in infrastructure code, `keyless fix` itself) and looks at the finding's
+/// position in what it read; if the file changed in between, that position points into other text. Such
+/// a second read is used only when its snapshot equals the scan's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Snapshot {
+    len: u64,
+    sha256: [u8; 32],
+}
+
+impl Snapshot {
+    pub fn of(bytes: &[u8]) -> Snapshot {
+        let mut h = SnapshotHasher::default();
+        h.update(bytes);
+        h.finish()
+    }
+}
+
+/// A [`Snapshot`] of bytes read in pieces (a long file scanned in chunks).
+#[derive(Default)]
+pub struct SnapshotHasher {
+    len: u64,
+    sha256: sha2::Sha256,
+}
+
+impl SnapshotHasher {
+    pub fn update(&mut self, bytes: &[u8]) {
+        use sha2::Digest;
+        self.len += bytes.len() as u64;
+        self.sha256.update(bytes);
+    }
+
+    pub fn finish(self) -> Snapshot {
+        use sha2::Digest;
+        Snapshot {
+            len: self.len,
+            sha256: self.sha256.finalize().into(),
+        }
+    }
+}
+
 /// Reads and decodes a file whose text is to be rewritten, with its bytes and encoding (to write it back
 /// the same way); None for binary files.
 pub fn read_text(path: &std::path::Path) -> std::io::Result<Option<(Vec<u8>, String, Encoding)>> {

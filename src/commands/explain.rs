@@ -70,7 +70,7 @@ pub fn explain(args: &ExplainArgs) -> Result<Outcome> {
             f.path, f.line, f.column, f.rule_id, f.title, f.snippet, f.remediation.summary
         ));
         out.push_str(&report::human::steps(&f.remediation));
-        for n in &f.remediation.notes {
+        for n in f.remediation.notes.iter() {
             out.push_str(&format!("Note: {n}\n"));
         }
         out.push('\n');

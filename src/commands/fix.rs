@@ -27,7 +27,7 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
         let fs_path = f.file_on_disk(&top);
         by_file
             .entry(fs_path)
-            .or_insert_with(|| (f.path.as_str(), Vec::new()))
+            .or_insert_with(|| (&*f.path, Vec::new()))
             .1
             .push(f);
     }
@@ -42,6 +42,22 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
         else {
             continue;
         };
+        // The findings' lines and columns are in the bytes the scan read: a file that changed since
+        // would be rewritten at positions that now hold other text. Said only where a rewrite was
+        // possible; a file with nothing to rewrite is left alone either way.
+        let now = crate::source::Snapshot::of(&bytes);
+        if !findings.iter().all(|f| f.is_located_in(&now)) {
+            if findings
+                .iter()
+                .any(|f| remediation::rewrite::can_rewrite(f, &ctx.placeholders))
+            {
+                err.push_str(&format!(
+                    "keyless: {shown}: changed since it was scanned; not written\n"
+                ));
+                failed_io = true;
+            }
+            continue;
+        }
         // A file that decoding changed (invalid UTF-8, a lone UTF-16 surrogate) cannot be written back
         // without changing bytes keyless never meant to touch.
         if crate::source::encode(&text, encoding) != bytes {
@@ -79,7 +95,9 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
             // Every secret of the file, suppressed ones included, may stand in a context line; only this
             // file's findings locate text in it (another root may report the same path).
             let own = |f: &&crate::finding::Finding| {
-                f.fs_path.as_ref().map_or(f.path == *path, |p| p == fs_path)
+                f.fs_path
+                    .as_ref()
+                    .map_or(&*f.path == *path, |p| **p == **fs_path)
             };
             let secrets = outcome.findings.iter().filter(own);
             let secrets = secrets.filter(|_| !args.show_secrets);
@@ -101,7 +119,7 @@ pub fn fix(args: &FixArgs) -> Result<Outcome> {
             out.push_str(&format!("  line {}: {}\n", r.line, r.description));
             if let Some(f) = findings
                 .iter()
-                .find(|f| f.line == r.line && f.rule_id == r.rule_id)
+                .find(|f| f.line == r.line && *f.rule_id == *r.rule_id)
             {
                 out.push_str("  before deploying:\n");
                 for step in f

@@ -518,7 +518,7 @@ mod tests {
         let rule = rules
             .rules
             .iter()
-            .find(|r| r.id == "generic-secrets.config-value")
+            .find(|r| &*r.id == "generic-secrets.config-value")
             .unwrap();
         assert_eq!(rule.max_length, Some(2000));
         let alphabet = b"Kx7Lp2Qz9Vm4Rt8Wb3Nc6Yd1Hf5Js0";

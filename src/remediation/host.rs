@@ -190,14 +190,14 @@ fn read_head(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
-fn bash(text: impl Into<String>) -> Command {
+fn bash(text: impl Into<std::sync::Arc<str>>) -> Command {
     Command {
         shell: Shell::Bash,
         text: text.into(),
     }
 }
 
-fn text(t: impl Into<String>) -> Command {
+fn text(t: impl Into<std::sync::Arc<str>>) -> Command {
     Command {
         shell: Shell::Text,
         text: t.into(),
@@ -291,8 +291,8 @@ pub fn enable(host: Host, p: &Placeholders) -> super::Step {
         "{principal}   # the <principal-id> used below"
     )));
     super::Step {
-        title: format!("Enable a managed identity on {}", host.describe()),
-        commands,
+        title: format!("Enable a managed identity on {}", host.describe()).into(),
+        commands: commands.into(),
     }
 }
 

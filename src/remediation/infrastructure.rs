@@ -50,16 +50,17 @@ pub fn render(
     let mut out = Rendered {
         kind: RemediationKind::Infrastructure,
         target: Some(target),
-        infrastructure: Some(site.clone()),
+        infrastructure: Some(Box::new(site.clone())),
         ..Rendered::default()
     };
     let takes_identity = own.kind == RemediationKind::ManagedIdentity
         && !own.iac.is_empty()
         && matches!(target, Target::Azure | Target::Unknown);
+    let mut notes: Vec<std::sync::Arc<str>> = Vec::new();
     if let Some((entry, rotate)) = resource_entry {
         passwordless_resource(&mut out, entry, rotate, site, &names);
         if site.dialect == Dialect::Pulumi {
-            out.notes.push(PULUMI_PROPERTIES.to_string());
+            notes.push(PULUMI_PROPERTIES.into());
         }
     } else if takes_identity {
         identity_for_target(&mut out, own, site, &names);
@@ -72,21 +73,23 @@ pub fn render(
     out.host_evidence = format!(
         "infrastructure code ({}): the deployment reads the value, not a workload",
         site.dialect.as_str()
-    );
+    )
+    .into();
     out.steps.push(federated_deployment(site.dialect));
     if f.severity != crate::severity::Severity::Info {
-        out.notes.push(
-            "The value was deployed: until the change above is applied, the resource still accepts it. Whether anything else still uses it cannot be seen from this file, so rotate it once the new definition is live.".to_string(),
+        notes.push(
+            "The value was deployed: until the change above is applied, the resource still accepts it. Whether anything else still uses it cannot be seen from this file, so rotate it once the new definition is live.".into(),
         );
-        out.notes.push(HISTORY_NOTE.to_string());
+        notes.push(HISTORY_NOTE.into());
     }
+    out.notes = notes.into();
     out
 }
 
 /// The names templates are filled with: the finding's captures, the resource, the setting, and a
 /// Terraform identifier and Key Vault secret name derived from the variable or setting.
 fn names_for(f: &Finding, site: &Site, p: &Placeholders) -> BTreeMap<String, String> {
-    let mut names = f.captures.clone();
+    let mut names = f.captures.to_map();
     // ARM names are expressions (`[parameters('server')]`), not symbols a snippet can use.
     if let Some(r) = site
         .resource
@@ -161,12 +164,12 @@ fn code(
     if hcl {
         Command {
             shell: Shell::Terraform,
-            text: fill(terraform, names),
+            text: fill(terraform, names).into(),
         }
     } else {
         Command {
             shell: Shell::Bicep,
-            text: fill(bicep, names),
+            text: fill(bicep, names).into(),
         }
     }
 }
@@ -215,26 +218,26 @@ fn passwordless_resource(
 ) {
     let mut labelled = names.clone();
     labelled.insert("resource".to_string(), label(site));
-    out.summary = fill(&entry.summary, &labelled);
+    out.summary = fill(&entry.summary, &labelled).into();
     let change = code(site.dialect, &entry.terraform, &entry.bicep, names);
     out.replacement = Some(Replacement {
-        before: String::new(),
+        before: "".into(),
         after: change.text.clone(),
     });
     out.steps.push(Step {
-        title: format!("Turn the password off on {}", where_it_is(site)),
-        commands: vec![change],
+        title: format!("Turn the password off on {}", where_it_is(site)).into(),
+        commands: vec![change].into(),
     });
     let grant = entry_grants(entry, site.dialect, names);
     if !grant.is_empty() {
         out.steps.push(Step {
-            title: "Grant access to identities instead".to_string(),
-            commands: grant,
+            title: "Grant access to identities instead".into(),
+            commands: grant.into(),
         });
     }
     if !rotate.is_empty() {
         out.steps.push(Step {
-            title: "Rotate the value that leaked, if the resource keeps it for a while".to_string(),
+            title: "Rotate the value that leaked, if the resource keeps it for a while".into(),
             commands: rotate
                 .iter()
                 .map(|c| super::fill_command(c, names))
@@ -288,15 +291,17 @@ fn identity_for_target(
         "In the {} code, {}, and {last}.",
         site.dialect.as_str(),
         rest.join(", ")
-    );
+    )
+    .into();
     out.steps.push(Step {
-        title: format!("Give {compute_label} a managed identity"),
+        title: format!("Give {compute_label} a managed identity").into(),
         commands: vec![code(
             site.dialect,
             "identity {\n  type = \"SystemAssigned\"\n}",
             "identity: {\n  type: 'SystemAssigned'\n}",
             &names,
-        )],
+        )]
+        .into(),
     });
     let mut grant = Vec::new();
     if let Some(role) = &role {
@@ -315,24 +320,25 @@ fn identity_for_target(
     if !grant.is_empty() {
         out.steps.push(Step {
             title: match &role {
-                Some(r) => format!("Grant the identity {r}"),
-                None => "Grant the identity access".to_string(),
+                Some(r) => format!("Grant the identity {r}").into(),
+                None => "Grant the identity access".into(),
             },
-            commands: grant,
+            commands: grant.into(),
         });
     }
     if let Some(after) = &own.after {
-        let after = fill(after, &names);
+        let after: std::sync::Arc<str> = fill(after, &names).into();
         out.replacement = Some(Replacement {
-            before: String::new(),
+            before: "".into(),
             after: after.clone(),
         });
         out.steps.push(Step {
-            title: "Write the identity-based setting instead of the secret".to_string(),
+            title: "Write the identity-based setting instead of the secret".into(),
             commands: vec![Command {
                 shell: Shell::Text,
                 text: after,
-            }],
+            }]
+            .into(),
         });
     }
     // The key does not say which of the pack's resource kinds issued it (a Service Bus and an Event Hubs
@@ -352,13 +358,13 @@ fn identity_for_target(
         .collect();
     if !switches.is_empty() {
         out.steps.push(Step {
-            title,
-            commands: switches,
+            title: title.into(),
+            commands: switches.into(),
         });
     }
     if !own.rotate.is_empty() {
         out.steps.push(Step {
-            title: "Rotate the value that leaked".to_string(),
+            title: "Rotate the value that leaked".into(),
             commands: own
                 .rotate
                 .iter()
@@ -369,8 +375,8 @@ fn identity_for_target(
     out.docs = entries
         .iter()
         .flat_map(|e| e.docs.iter().cloned())
+        .chain(own.docs.iter().take(1).cloned())
         .collect();
-    out.docs.extend(own.docs.iter().take(1).cloned());
 }
 
 /// Case 3: a secret has to exist; get it there without a literal.
@@ -382,15 +388,15 @@ fn secret_must_exist(
 ) {
     let text = |t: &str| Command {
         shell: Shell::Text,
-        text: fill(t, names),
+        text: fill(t, names).into(),
     };
     let tf = |t: &str| Command {
         shell: Shell::Terraform,
-        text: fill(t, names),
+        text: fill(t, names).into(),
     };
     let bicep = |t: &str| Command {
         shell: Shell::Bicep,
-        text: fill(t, names),
+        text: fill(t, names).into(),
     };
     out.secret_stays = true;
     let app_setting = site
@@ -402,35 +408,35 @@ fn secret_must_exist(
             "Store the value in Key Vault with azurerm_key_vault_secret and set {setting} to a Key Vault reference, which App Service resolves with {resource}'s managed identity; no literal in the configuration.",
             vec![
                 Step {
-                    title: "Keep the value in Key Vault".to_string(),
-                    commands: vec![tf(TF_RANDOM_SECRET)],
+                    title: "Keep the value in Key Vault".into(),
+                    commands: vec![tf(TF_RANDOM_SECRET)].into(),
                 },
                 Step {
-                    title: "Reference it from the app setting (the app needs an identity with Key Vault Secrets User)".to_string(),
-                    commands: vec![tf("\"{setting}\" = \"@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.{ident}.versionless_id})\"\n\nidentity {{\n  type = \"SystemAssigned\"\n}")],
+                    title: "Reference it from the app setting (the app needs an identity with Key Vault Secrets User)".into(),
+                    commands: vec![tf("\"{setting}\" = \"@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.{ident}.versionless_id})\"\n\nidentity {{\n  type = \"SystemAssigned\"\n}")].into(),
                 },
             ],
         ),
         Dialect::Terraform if site.variable.is_some() && site.resource.is_none() => (
             "Remove the variable's default and mark it sensitive: the value comes from Key Vault at plan time (a data source or the pipeline's TF_VAR_{variable}), or from random_password if Terraform creates it.",
             vec![Step {
-                title: "Declare the variable without a value".to_string(),
+                title: "Declare the variable without a value".into(),
                 commands: vec![
                     tf("variable \"{variable}\" {{\n  type      = string\n  sensitive = true\n}"),
                     tf(TF_DATA_SECRET),
-                ],
+                ].into(),
             }],
         ),
         Dialect::Terraform | Dialect::TerraformVars => (
             "Generate the value with random_password and keep it in Key Vault with azurerm_key_vault_secret (or read an existing one with the azurerm_key_vault_secret data source), and set {setting} from it instead of a literal.",
             vec![
                 Step {
-                    title: "Generate it and keep it in Key Vault".to_string(),
-                    commands: vec![tf(TF_RANDOM_SECRET)],
+                    title: "Generate it and keep it in Key Vault".into(),
+                    commands: vec![tf(TF_RANDOM_SECRET)].into(),
                 },
                 Step {
-                    title: "Or read a value someone else manages".to_string(),
-                    commands: vec![tf(TF_DATA_SECRET)],
+                    title: "Or read a value someone else manages".into(),
+                    commands: vec![tf(TF_DATA_SECRET)].into(),
                 },
             ],
         ),
@@ -438,15 +444,15 @@ fn secret_must_exist(
             "Store the value in Key Vault and set {setting} to a Key Vault reference, which App Service resolves with {resource}'s managed identity; no literal in the template.",
             vec![
                 Step {
-                    title: "Keep the value in Key Vault".to_string(),
+                    title: "Keep the value in Key Vault".into(),
                     commands: vec![Command {
                         shell: Shell::Bash,
-                        text: fill("az keyvault secret set --vault-name {vault} -n {secret_name} --value \"<new-value>\"", names),
-                    }],
+                        text: fill("az keyvault secret set --vault-name {vault} -n {secret_name} --value \"<new-value>\"", names).into(),
+                    }].into(),
                 },
                 Step {
-                    title: "Reference it from the app setting (the app needs an identity with Key Vault Secrets User)".to_string(),
-                    commands: vec![bicep("{{ name: '{setting}', value: '@Microsoft.KeyVault(VaultName={vault};SecretName={secret_name})' }\n\n// on the site:\nidentity: {{ type: 'SystemAssigned' }")],
+                    title: "Reference it from the app setting (the app needs an identity with Key Vault Secrets User)".into(),
+                    commands: vec![bicep("{{ name: '{setting}', value: '@Microsoft.KeyVault(VaultName={vault};SecretName={secret_name})' }\n\n// on the site:\nidentity: {{ type: 'SystemAssigned' }")].into(),
                 },
             ],
         ),
@@ -454,84 +460,87 @@ fn secret_must_exist(
             "Remove the default of the @secure() parameter {variable}: the deployment passes it from Key Vault (getSecret() on an existing vault in the calling Bicep file, or a Key Vault reference in the parameters file).",
             vec![
                 Step {
-                    title: "Declare the parameter without a value".to_string(),
+                    title: "Declare the parameter without a value".into(),
                     commands: vec![if site.dialect == Dialect::Arm {
                         text("\"{variable}\": {{ \"type\": \"securestring\" }")
                     } else {
                         bicep("@secure()\nparam {variable} string")
-                    }],
+                    }].into(),
                 },
                 Step {
-                    title: "Pass it from Key Vault".to_string(),
-                    commands: vec![bicep(BICEP_GET_SECRET), text(BICEPPARAM_GET_SECRET)],
+                    title: "Pass it from Key Vault".into(),
+                    commands: vec![bicep(BICEP_GET_SECRET), text(BICEPPARAM_GET_SECRET)].into(),
                 },
             ],
         ),
         Dialect::Bicep | Dialect::Arm => (
             "Take {setting} from an @secure() parameter without a default and pass it from Key Vault at deployment (getSecret() on an existing vault, or a Key Vault reference in the parameters file).",
             vec![Step {
-                title: "Pass the value from Key Vault".to_string(),
-                commands: vec![bicep("@secure()\nparam {ident} string\n\n// in the resource:\n{setting}: {ident}"), bicep(BICEP_GET_SECRET)],
+                title: "Pass the value from Key Vault".into(),
+                commands: vec![bicep("@secure()\nparam {ident} string\n\n// in the resource:\n{setting}: {ident}"), bicep(BICEP_GET_SECRET)].into(),
             }],
         ),
         Dialect::BicepParams => (
             "Read {variable} from Key Vault in the parameters file with az.getSecret() instead of writing its value.",
             vec![Step {
-                title: "Reference Key Vault".to_string(),
-                commands: vec![text(BICEPPARAM_GET_SECRET)],
+                title: "Reference Key Vault".into(),
+                commands: vec![text(BICEPPARAM_GET_SECRET)].into(),
             }],
         ),
         Dialect::ArmParameters => (
             "Replace the value of {variable} with a Key Vault reference: the deployment reads the secret (the vault must allow template deployment).",
             vec![Step {
-                title: "Reference Key Vault".to_string(),
-                commands: vec![text("\"{variable}\": {{\n  \"reference\": {{\n    \"keyVault\": {{ \"id\": \"/subscriptions/<subscription-id>/resourceGroups/<resource-group>/providers/Microsoft.KeyVault/vaults/{vault}\" },\n    \"secretName\": \"{secret_name}\"\n  }\n}")],
+                title: "Reference Key Vault".into(),
+                commands: vec![text("\"{variable}\": {{\n  \"reference\": {{\n    \"keyVault\": {{ \"id\": \"/subscriptions/<subscription-id>/resourceGroups/<resource-group>/providers/Microsoft.KeyVault/vaults/{vault}\" },\n    \"secretName\": \"{secret_name}\"\n  }\n}")].into(),
             }],
         ),
         Dialect::Pulumi => (
             "Keep {setting} as an encrypted Pulumi secret (pulumi config set --secret), or read it from Key Vault in the program, instead of plain text in the stack file.",
             vec![Step {
-                title: "Store it as a secret".to_string(),
+                title: "Store it as a secret".into(),
                 commands: vec![Command {
                     shell: Shell::Bash,
-                    text: fill("pulumi config set --secret {setting} \"<new-value>\"", names),
-                }],
+                    text: fill("pulumi config set --secret {setting} \"<new-value>\"", names).into(),
+                }].into(),
             }],
         ),
         Dialect::CloudFormation => (
             "Resolve {setting} from AWS Secrets Manager with a dynamic reference (or let the service manage it, such as RDS ManageMasterUserPassword), instead of a literal in the template.",
             vec![Step {
-                title: "Reference the secret".to_string(),
-                commands: vec![text("{setting}: '{{{{resolve:secretsmanager:<secret-id>:SecretString:<json-key>}}'")],
+                title: "Reference the secret".into(),
+                commands: vec![text("{setting}: '{{{{resolve:secretsmanager:<secret-id>:SecretString:<json-key>}}'")].into(),
             }],
         ),
     };
-    out.summary = fill(summary, names);
+    out.summary = fill(summary, names).into();
     out.steps.extend(steps);
     let rotate = Step {
-        title: "Rotate the value that leaked".to_string(),
+        title: "Rotate the value that leaked".into(),
         commands: vec![text(
             "Change it where it is issued once the new definition is deployed: it stays in the repository's history.",
-        )],
+        )].into(),
     };
     if f.severity != crate::severity::Severity::Info {
         out.steps.push(rotate);
     }
     out.docs = match site.dialect {
         Dialect::Terraform | Dialect::TerraformVars => vec![
-            "https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/password".to_string(),
-            "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/key_vault_secret".to_string(),
-            "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/data-sources/key_vault_secret".to_string(),
-        ],
+            "https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/password".into(),
+            "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/key_vault_secret".into(),
+            "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/data-sources/key_vault_secret".into(),
+        ]
+        .into(),
         Dialect::Bicep | Dialect::BicepParams | Dialect::Arm | Dialect::ArmParameters => vec![
-            "https://learn.microsoft.com/azure/azure-resource-manager/bicep/key-vault-parameter".to_string(),
-            "https://learn.microsoft.com/azure/azure-resource-manager/bicep/bicep-functions-parameters-file".to_string(),
-            "https://learn.microsoft.com/azure/azure-resource-manager/templates/key-vault-parameter".to_string(),
-        ],
-        Dialect::Pulumi => vec!["https://www.pulumi.com/docs/iac/concepts/secrets/".to_string()],
+            "https://learn.microsoft.com/azure/azure-resource-manager/bicep/key-vault-parameter".into(),
+            "https://learn.microsoft.com/azure/azure-resource-manager/bicep/bicep-functions-parameters-file".into(),
+            "https://learn.microsoft.com/azure/azure-resource-manager/templates/key-vault-parameter".into(),
+        ]
+        .into(),
+        Dialect::Pulumi => vec!["https://www.pulumi.com/docs/iac/concepts/secrets/".into()].into(),
         Dialect::CloudFormation => vec![
-            "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html".to_string(),
-        ],
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html".into(),
+        ]
+        .into(),
     };
 }
 
@@ -558,12 +567,12 @@ fn federated_deployment(dialect: Dialect) -> Step {
         _ => format!("{login}\n# then: az deployment group create -g <resource-group> -f <template>"),
     };
     Step {
-        title: "Deploy with a federated identity, so the pipeline holds no secret either"
-            .to_string(),
+        title: "Deploy with a federated identity, so the pipeline holds no secret either".into(),
         commands: vec![Command {
             shell: Shell::Text,
-            text,
-        }],
+            text: text.into(),
+        }]
+        .into(),
     }
 }
 

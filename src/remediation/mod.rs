@@ -16,14 +16,16 @@ pub mod project;
 pub mod rewrite;
 pub mod target;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, LineIndex};
 use crate::host::Host;
-use crate::rendered::{Rendered, Replacement, Sdk, Site, Step, Target};
+use crate::rendered::{Interner, Rendered, Replacement, Sdk, Site, Step, Target};
 use crate::rules::{Command, Remediation, RemediationKind, RuleSet, Shell};
 use crate::severity::Severity;
+use crate::source::Snapshot;
 use host::Neighbours;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Settings that shape every finding's remediation.
 #[derive(Debug, Clone, Default)]
@@ -54,8 +56,14 @@ const HISTORY_NOTE: &str =
 /// Renders the remediation of every finding. Folder listings are cached across findings.
 pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
     let mut neighbours = Neighbours::default();
-    let mut files: BTreeMap<std::path::PathBuf, Option<String>> = BTreeMap::new();
+    // The text of each file a rewrite is planned in, with its line index: both are built once per file,
+    // not once per finding. Findings come sorted by reported path, so only the files of the current
+    // path are kept (one per root that reports it); keeping every file's text until the end held a copy
+    // of each scanned file that had a rewritable finding.
+    let mut files: BTreeMap<PathBuf, Option<(Snapshot, String, LineIndex)>> = BTreeMap::new();
+    let mut files_of: Option<Arc<str>> = None;
     let mut iac_files = IacFiles::default();
+    let mut interner = Interner::default();
     for f in findings.iter_mut() {
         let rule = &rules.rules[f.rule_index];
         let mut r = rules.remediation_of(rule).clone();
@@ -63,29 +71,47 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
             r.after = rule.after.clone();
             r.after_user_assigned = None;
         }
-        f.remediation = match infrastructure_site(f, ctx, &mut neighbours, &mut iac_files) {
-            Some(site) => {
-                let (target, _) = target::classify(&f.captures);
-                infrastructure::render(rules, &r, f, &site, target, &ctx.placeholders)
-            }
-            None => render(&r, f, ctx, &mut neighbours),
-        };
+        f.remediation = Arc::new(
+            match infrastructure_site(f, ctx, &mut neighbours, &mut iac_files) {
+                Some(site) => {
+                    let (target, _) = target::classify(&f.captures);
+                    infrastructure::render(rules, &r, f, &site, target, &ctx.placeholders)
+                }
+                None => render(&r, f, ctx, &mut neighbours),
+            },
+        );
         if ctx.plan_fixes && rewrite::can_rewrite(f, &ctx.placeholders) {
             if let Some(top) = &ctx.top {
                 let fs_path = f.file_on_disk(top);
+                if files_of.as_ref() != Some(&f.path) {
+                    files.clear();
+                    files_of = Some(f.path.clone());
+                }
                 let text = files.entry(fs_path.clone()).or_insert_with(|| {
                     crate::source::read_text(&fs_path)
                         .ok()
                         .flatten()
-                        .map(|(_, text, _)| text)
+                        .map(|(bytes, text, _)| {
+                            let lines = LineIndex::new(&text);
+                            (Snapshot::of(&bytes), text, lines)
+                        })
                 });
-                if let Some(text) = text {
+                // The finding's line and column are in the bytes the scan read: a file that changed
+                // since has no rewrite planned from it.
+                let text = text
+                    .as_ref()
+                    .filter(|(now, ..)| f.is_located_in(now))
+                    .map(|(_, text, lines)| (text, lines));
+                if let Some((text, lines)) = text {
                     let root = project::project_root(&fs_path, &ctx.roots);
-                    f.remediation.fix =
-                        rewrite::suggest(text, &fs_path, &root, f, &ctx.placeholders);
+                    let fix = rewrite::suggest(text, lines, &fs_path, &root, f, &ctx.placeholders);
+                    // Not shared yet: this changes the finding's own copy.
+                    Arc::make_mut(&mut f.remediation).fix = fix.map(Box::new);
                 }
             }
         }
+        // The finding's own copy until here: make_mut does not clone.
+        interner.intern(Arc::make_mut(&mut f.remediation));
     }
 }
 
@@ -94,11 +120,12 @@ pub fn attach(rules: &RuleSet, findings: &mut [Finding], ctx: &Context) {
 #[derive(Default)]
 struct IacFiles {
     dir: PathBuf,
-    texts: std::collections::HashMap<PathBuf, Option<String>>,
+    texts: std::collections::HashMap<PathBuf, Option<(Snapshot, String)>>,
 }
 
 impl IacFiles {
-    fn read(&mut self, path: &std::path::Path) -> Option<String> {
+    /// The decoded text of `path` and the snapshot of its bytes.
+    fn read_with_snapshot(&mut self, path: &std::path::Path) -> Option<&(Snapshot, String)> {
         let dir = path.parent().unwrap_or(path);
         if dir != self.dir {
             self.dir = dir.to_path_buf();
@@ -109,16 +136,23 @@ impl IacFiles {
             .or_insert_with(|| {
                 let bytes = std::fs::read(path).ok()?;
                 match crate::source::decode(&bytes) {
-                    crate::source::Decoded::Text(t) => Some(t.text.into_owned()),
+                    crate::source::Decoded::Text(t) => {
+                        Some((Snapshot::of(&bytes), t.text.into_owned()))
+                    }
                     crate::source::Decoded::Binary => None,
                 }
             })
-            .clone()
+            .as_ref()
+    }
+
+    fn read(&mut self, path: &std::path::Path) -> Option<String> {
+        self.read_with_snapshot(path).map(|(_, text)| text.clone())
     }
 }
 
 /// Where a finding sits in infrastructure code, when its file is Terraform, Bicep, ARM, Pulumi or
-/// CloudFormation (and still readable); None sends it down the application routes.
+/// CloudFormation (and still readable, and still what was scanned); None sends it down the application
+/// routes.
 fn infrastructure_site(
     f: &Finding,
     ctx: &Context,
@@ -132,7 +166,12 @@ fn infrastructure_site(
     }
     let path = f.file_on_disk(top);
     let dialect = iac::dialect(&f.path, neighbours.head(&path))?;
-    let text = files.read(&path)?;
+    // The site is read at the finding's line and column, which are in the bytes the scan read.
+    let text = files
+        .read_with_snapshot(&path)
+        .filter(|(now, _)| f.is_located_in(now))?
+        .1
+        .clone();
     let dir = path.parent()?.to_path_buf();
     let siblings = neighbours.list(&dir).to_vec();
     let mut read = |p: &std::path::Path| files.read(p);
@@ -183,7 +222,7 @@ pub fn render(
     };
     let lang = language::infer(&f.path, top, neighbours);
     let (target, target_host) = target::classify(&f.captures);
-    let mut names = f.captures.clone();
+    let mut names = f.captures.to_map();
     // Templates name the setting as an app setting or environment variable: `Cosmos:Conn` is `Cosmos__Conn`.
     if let Some(setting) = names.get_mut("setting") {
         *setting = setting.replace(':', "__");
@@ -233,16 +272,17 @@ pub fn render(
         kind,
         target: Some(target),
         host: Some(host),
-        host_evidence,
-        language: lang.as_ref().map(|l| l.0.to_string()),
-        language_evidence: lang.as_ref().map(|l| l.1.clone()),
+        host_evidence: host_evidence.into(),
+        language: lang.as_ref().map(|l| l.0.into()),
+        language_evidence: lang.as_ref().map(|l| l.1.as_str().into()),
         docs: r.docs.clone(),
         ..Rendered::default()
     };
     let informational = f.severity == Severity::Info;
+    let mut notes: Vec<Arc<str>> = Vec::new();
     match kind {
         RemediationKind::ManagedIdentity => {
-            out.summary = fill(&r.summary, &names);
+            out.summary = fill(&r.summary, &names).into();
             out.steps.push(host::enable(host, &ctx.placeholders));
             let mut grant = Vec::new();
             if let Some(role) = &r.role {
@@ -256,7 +296,7 @@ pub fn render(
                     text: format!(
                         "az role assignment create --assignee-object-id <principal-id> --assignee-principal-type ServicePrincipal \\\n  --role \"{}\" --scope {scope}",
                         r.role_id.as_deref().unwrap_or(role)
-                    ),
+                    ).into(),
                 });
             }
             grant.extend(r.grant.iter().map(|c| fill_command(c, &names)));
@@ -266,8 +306,8 @@ pub fn render(
                     None => "Grant the identity access".to_string(),
                 };
                 out.steps.push(Step {
-                    title,
-                    commands: grant,
+                    title: title.into(),
+                    commands: grant.into(),
                 });
             }
             let after = match (&ctx.placeholders.client_id, &r.after_user_assigned) {
@@ -276,7 +316,8 @@ pub fn render(
             };
             let mut change = Vec::new();
             if let Some(after) = after {
-                let after = fill(after, &names);
+                // One text, shown twice (the step and the replacement).
+                let after: Arc<str> = fill(after, &names).into();
                 change.push(Command {
                     shell: Shell::Text,
                     text: after.clone(),
@@ -288,45 +329,45 @@ pub fn render(
             }
             if let Some((lang, _)) = &lang {
                 if let Some(code) = r.sdk.get(*lang) {
-                    let code = fill(code, &names);
+                    let code: Arc<str> = fill(code, &names).into();
                     change.push(Command {
                         shell: Shell::Text,
                         text: code.clone(),
                     });
                     out.sdk = Some(Sdk {
-                        language: lang.to_string(),
+                        language: (*lang).into(),
                         code,
                     });
                 }
             }
             if !change.is_empty() {
                 out.steps.push(Step {
-                    title: "Use the identity instead of the secret".to_string(),
-                    commands: change,
+                    title: "Use the identity instead of the secret".into(),
+                    commands: change.into(),
                 });
             }
             if !r.harden.is_empty() {
                 out.steps.push(Step {
-                    title: "Turn off key-based access once nothing uses it".to_string(),
+                    title: "Turn off key-based access once nothing uses it".into(),
                     commands: r.harden.iter().map(|c| fill_command(c, &names)).collect(),
                 });
             }
             if !informational {
                 out.steps.push(rotate_step(r, &names));
-                out.notes.push(HISTORY_NOTE.to_string());
+                notes.push(HISTORY_NOTE.into());
             }
-            out.notes.insert(0, TENANCY_NOTE.to_string());
+            notes.insert(0, TENANCY_NOTE.into());
         }
         // Packs name only the first two kinds; the infrastructure route is rendered elsewhere.
         RemediationKind::KeyVault | RemediationKind::Infrastructure => {
             out.secret_stays = true;
             out.summary = if r.kind == RemediationKind::KeyVault {
-                fill(&r.summary, &names)
+                fill(&r.summary, &names).into()
             } else {
                 format!(
                     "{} is not an Azure endpoint, so no managed identity can replace this secret: store it in Key Vault as {secret_name} and read it with the workload's managed identity.",
                     target_host.as_deref().unwrap_or("The target")
-                )
+                ).into()
             };
             if !informational {
                 out.steps.push(rotate_step(r, &names));
@@ -347,11 +388,11 @@ pub fn render(
                     after: format!(
                         "{}=@Microsoft.KeyVault(VaultName={vault};SecretName={secret_name})   # the app setting, resolved by App Service with the identity; no copy in files the app reads",
                         setting.replace(':', "__")
-                    ),
+                    ).into(),
                 });
             }
             if !informational {
-                out.notes.push(HISTORY_NOTE.to_string());
+                notes.push(HISTORY_NOTE.into());
             }
             if r.kind != RemediationKind::KeyVault {
                 out.docs = Remediation::key_vault_default().docs;
@@ -365,43 +406,46 @@ pub fn render(
                 });
             out.summary = format!(
                 "This secret is for {what}: keep it out of the repository (.NET user secrets, an untracked .env file, an environment variable), and when the same setting points at Azure, use a managed identity instead."
-            );
+            ).into();
             let key = key_name.as_deref().unwrap_or("<setting>");
             out.steps.push(Step {
-                title: "Move the value out of the repository".to_string(),
+                title: "Move the value out of the repository".into(),
                 commands: vec![
                     Command {
                         shell: Shell::Bash,
                         text: format!(
                             "dotnet user-secrets set \"{key}\" \"<value>\"   # .NET projects"
-                        ),
+                        )
+                        .into(),
                     },
                     Command {
                         shell: Shell::Bash,
                         text:
                             "echo '.env' >> .gitignore   # and keep the value in an untracked .env"
-                                .to_string(),
+                                .into(),
                     },
-                ],
+                ]
+                .into(),
             });
-            out.notes.push(HISTORY_NOTE.to_string());
+            notes.push(HISTORY_NOTE.into());
         }
     }
+    out.notes = notes.into();
     out
 }
 
 fn rotate_step(r: &Remediation, names: &BTreeMap<String, String>) -> Step {
     if r.rotate.is_empty() {
         Step {
-            title: "Rotate or revoke the value that leaked".to_string(),
+            title: "Rotate or revoke the value that leaked".into(),
             commands: vec![Command {
                 shell: Shell::Text,
-                text: "Change it where it is issued (the service's portal or CLI) once the replacement is deployed.".to_string(),
-            }],
+                text: "Change it where it is issued (the service's portal or CLI) once the replacement is deployed.".into(),
+            }].into(),
         }
     } else {
         Step {
-            title: "Rotate the value that leaked".to_string(),
+            title: "Rotate the value that leaked".into(),
             commands: r.rotate.iter().map(|c| fill_command(c, names)).collect(),
         }
     }
@@ -444,26 +488,26 @@ fn read_with(host: Host, vault: &str, name: &str) -> String {
 fn key_vault_steps(host: Host, p: &Placeholders, name: &str, setting: Option<&str>) -> Vec<Step> {
     let bash = |t: String| Command {
         shell: Shell::Bash,
-        text: t,
+        text: t.into(),
     };
     let text = |t: String| Command {
         shell: Shell::Text,
-        text: t,
+        text: t.into(),
     };
     let vault = p.key_vault.as_deref().unwrap_or("<vault>");
     let mut steps = vec![
         Step {
-            title: "Store the new value in Key Vault".to_string(),
+            title: "Store the new value in Key Vault".into(),
             commands: vec![bash(format!(
                 "az keyvault secret set --vault-name {vault} -n {name} --value \"<new-value>\""
-            ))],
+            ))].into(),
         },
         host::enable(host, p),
         Step {
-            title: "Grant the identity Key Vault Secrets User".to_string(),
+            title: "Grant the identity Key Vault Secrets User".into(),
             commands: vec![bash(format!(
                 "az role assignment create --assignee-object-id <principal-id> --assignee-principal-type ServicePrincipal \\\n  --role \"Key Vault Secrets User\" --scope \"$(az keyvault show -n {vault} --query id -o tsv)\""
-            ))],
+            ))].into(),
         },
     ];
     let setting = setting.unwrap_or("<setting>");
@@ -490,8 +534,8 @@ fn key_vault_steps(host: Host, p: &Placeholders, name: &str, setting: Option<&st
         ))],
     };
     steps.push(Step {
-        title: "Read it at run time with the identity".to_string(),
-        commands: read,
+        title: "Read it at run time with the identity".into(),
+        commands: read.into(),
     });
     steps
 }
@@ -499,7 +543,7 @@ fn key_vault_steps(host: Host, p: &Placeholders, name: &str, setting: Option<&st
 fn fill_command(c: &Command, names: &BTreeMap<String, String>) -> Command {
     Command {
         shell: c.shell,
-        text: fill(&c.text, names),
+        text: fill(&c.text, names).into(),
     }
 }
 
@@ -566,6 +610,51 @@ fn is_name(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Findings of one rule in different files share what their remediations have in common (notes,
+    /// links, host evidence, the steps that name nothing of the finding's own) as one allocation, and
+    /// keep their own copy of what names their setting.
+    #[test]
+    fn findings_of_one_rule_share_their_common_remediation() {
+        let rules = RuleSet::builtin().unwrap();
+        let index = rules
+            .rules
+            .iter()
+            .position(|r| &*r.id == "credential-assignments.quoted-value")
+            .unwrap();
+        let mut findings: Vec<Finding> = (0..3)
+            .map(|i| {
+                let mut f = Finding::placeholder(&rules.rules[index], index);
+                f.path = format!("app{i}/settings.env").into();
+                f.captures = ["key_name", "setting"]
+                    .into_iter()
+                    .map(|name| (name.to_string(), format!("password_{i}")))
+                    .collect();
+                f
+            })
+            .collect();
+        attach(&rules, &mut findings, &Context::default());
+        let (a, b) = (&findings[0].remediation, &findings[2].remediation);
+        assert_eq!(a.kind, RemediationKind::KeyVault);
+        assert!(Arc::ptr_eq(&a.notes, &b.notes) && Arc::ptr_eq(&a.docs, &b.docs));
+        assert!(Arc::ptr_eq(&a.host_evidence, &b.host_evidence));
+        assert!(a.summary.contains("password_0"), "{}", a.summary);
+        assert!(b.summary.contains("password_2"), "{}", b.summary);
+        assert_eq!(a.steps.len(), b.steps.len());
+        let mut shared = 0;
+        for (x, y) in a.steps.iter().zip(&b.steps) {
+            assert!(Arc::ptr_eq(&x.title, &y.title), "{}", x.title);
+            let names_setting = x.commands.iter().any(|c| c.text.contains("password-0"));
+            assert_eq!(
+                Arc::ptr_eq(&x.commands, &y.commands),
+                !names_setting,
+                "{}",
+                x.title
+            );
+            shared += usize::from(!names_setting);
+        }
+        assert!(shared >= 2, "{shared} shared steps");
+    }
 
     #[test]
     fn fills_known_names_and_marks_unknown_ones() {

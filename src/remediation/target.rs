@@ -136,7 +136,7 @@ fn host_part(value: &str) -> &str {
     }
 }
 
-pub fn classify(captures: &std::collections::BTreeMap<String, String>) -> (Target, Option<String>) {
+pub fn classify(captures: &crate::finding::Captures) -> (Target, Option<String>) {
     for (name, value) in captures {
         let is_host = HOST_CAPTURES.contains(&name.as_str())
             || (RESOURCE_CAPTURES.contains(&name.as_str()) && value.contains('.'));
@@ -153,8 +153,8 @@ pub fn classify(captures: &std::collections::BTreeMap<String, String>) -> (Targe
         return (Target::Other, Some(host));
     }
     if captures
-        .keys()
-        .any(|k| RESOURCE_CAPTURES.contains(&k.as_str()))
+        .iter()
+        .any(|(k, _)| RESOURCE_CAPTURES.contains(&k.as_str()))
     {
         return (Target::Azure, None);
     }
@@ -164,10 +164,14 @@ pub fn classify(captures: &std::collections::BTreeMap<String, String>) -> (Targe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn of(name: &str, value: &str) -> Target {
-        classify(&BTreeMap::from([(name.to_string(), value.to_string())])).0
+        classify(
+            &[(name.to_string(), value.to_string())]
+                .into_iter()
+                .collect(),
+        )
+        .0
     }
 
     #[test]
@@ -198,6 +202,6 @@ mod tests {
             of("namespace", "contoso.servicebus.windows.net"),
             Target::Azure
         );
-        assert_eq!(classify(&BTreeMap::new()).0, Target::Unknown);
+        assert_eq!(classify(&Default::default()).0, Target::Unknown);
     }
 }

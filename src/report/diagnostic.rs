@@ -109,7 +109,7 @@ pub fn render(f: &Finding, color: bool) -> String {
 /// secret in it. Escaping lengthens the text, so each side is escaped on its own and the range is
 /// measured on the result.
 fn escaped_snippet(f: &Finding) -> (String, std::ops::Range<usize>) {
-    let s = f.snippet.as_str();
+    let s = &*f.snippet;
     let focus = if f.snippet_focus.end <= s.len()
         && s.is_char_boundary(f.snippet_focus.start)
         && s.is_char_boundary(f.snippet_focus.end)
@@ -163,13 +163,13 @@ mod tests {
     fn finding(snippet: &str, focus: &str, line: usize, column: usize) -> Finding {
         let rule = crate::rules::RuleSet::builtin().expect("built-in packs load");
         let mut f = Finding::placeholder(&rule.rules[0], 0);
-        f.path = "dir/app.env".to_string();
+        f.path = "dir/app.env".into();
         f.line = line;
         f.column = column;
         let start = snippet.find(focus).unwrap();
-        f.snippet = snippet.to_string();
+        f.snippet = snippet.into();
         f.snippet_focus = start..start + focus.len();
-        f.remediation = Rendered::default();
+        f.remediation = Rendered::none();
         f
     }
 
@@ -227,7 +227,7 @@ mod tests {
     fn control_characters_stay_escaped_and_the_underline_follows_the_escapes() {
         let snippet = "\u{1b}[31mpw=hu…(8)\u{7}";
         let mut f = finding(snippet, "hu…(8)", 1, 9);
-        f.path = "evil\u{1b}[2J.env".to_string();
+        f.path = "evil\u{1b}[2J.env".into();
         let out = render(&f, false);
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
         assert!(out.contains("evil\\u{1b}[2J.env:1:9"), "{out}");

@@ -87,7 +87,7 @@ fn header(out: &mut String, outcome: &ScanOutcome, shown: &[&Finding]) {
     for f in shown {
         counts[severity_index(f.severity)] += 1;
     }
-    let files: BTreeSet<&str> = shown.iter().map(|f| f.path.as_str()).collect();
+    let files: BTreeSet<&str> = shown.iter().map(|f| &*f.path).collect();
     let s = &outcome.stats;
     out.push_str("<header>\n<h1>keyless report</h1>\n<dl class=\"totals\">\n");
     let mut tile = |class: &str, label: &str, n: u64| {
@@ -125,7 +125,7 @@ fn charts(out: &mut String, shown: &[&Finding]) {
         .collect();
     for f in shown {
         let i = severity_index(f.severity);
-        by_service.entry(f.service.as_str()).or_default()[i] += 1;
+        by_service.entry(&*f.service).or_default()[i] += 1;
         by_folder.entry(top_folder(&f.path)).or_default()[i] += 1;
         by_severity[i].1[i] += 1;
     }
@@ -420,7 +420,7 @@ fn guide(out: &mut String, f: &Finding) {
         out.push_str("<h4>Steps</h4>\n<ol class=\"steps\">\n");
         for step in &r.steps {
             let _ = write!(out, "<li><p>{}</p>", html(&step.title));
-            for c in &step.commands {
+            for c in step.commands.iter() {
                 let _ = write!(
                     out,
                     "<pre class=\"cmd\" data-shell=\"{0}\"><code class=\"lang-{0}\">{1}</code></pre>",
@@ -453,7 +453,7 @@ fn guide(out: &mut String, f: &Finding) {
         );
         if !fix.checks.is_empty() {
             out.push_str("<ul class=\"checks\">");
-            for c in &fix.checks {
+            for c in fix.checks.iter() {
                 let _ = write!(out, "<li>{}</li>", html(c));
             }
             out.push_str("</ul>");
@@ -462,14 +462,14 @@ fn guide(out: &mut String, f: &Finding) {
     }
     if !r.notes.is_empty() {
         out.push_str("<h4>Notes</h4>\n<ul class=\"notes\">");
-        for n in &r.notes {
+        for n in r.notes.iter() {
             let _ = write!(out, "<li>{}</li>", html(n));
         }
         out.push_str("</ul>\n");
     }
     if !r.docs.is_empty() {
         out.push_str("<h4>Documentation</h4>\n<ul class=\"docs\">");
-        for d in &r.docs {
+        for d in r.docs.iter() {
             // Links to read, not resources the page loads.
             if d.starts_with("https://") {
                 let _ = write!(

@@ -31,7 +31,7 @@ pub fn steps(r: &crate::rendered::Rendered) -> String {
     let mut out = String::new();
     for (i, step) in r.steps.iter().enumerate() {
         let _ = writeln!(out, "{}. {}", i + 1, step.title);
-        for c in &step.commands {
+        for c in step.commands.iter() {
             let label = c.shell.as_str();
             let _ = writeln!(out, "   ```{label}");
             for line in c.text.lines() {

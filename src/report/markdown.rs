@@ -35,7 +35,7 @@ pub fn render_within(outcome: &ScanOutcome, max_chars: usize) -> String {
         "## keyless: {total} finding{}\n",
         if total == 1 { "" } else { "s" }
     );
-    let files: std::collections::BTreeSet<&str> = shown.iter().map(|f| f.path.as_str()).collect();
+    let files: std::collections::BTreeSet<&str> = shown.iter().map(|f| &*f.path).collect();
     let s = &outcome.stats;
     let _ = writeln!(
         out,
@@ -58,7 +58,7 @@ pub fn render_within(outcome: &ScanOutcome, max_chars: usize) -> String {
     // Service × severity, services in name order, severities from critical down.
     let mut by_service: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
     for f in &shown {
-        let row = by_service.entry(f.service.as_str()).or_default();
+        let row = by_service.entry(&*f.service).or_default();
         row[severity_index(f.severity)] += 1;
     }
     let used: Vec<usize> = (0..5)

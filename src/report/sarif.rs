@@ -231,16 +231,16 @@ fn descriptor(rule: &Rule, rules: &RuleSet) -> ReportingDescriptor {
     );
 
     let description = if rule.description.is_empty() {
-        rule.title.clone()
+        rule.title.to_string()
     } else {
         truncate(&rule.description, MAX_DESCRIPTION)
     };
     let mut descriptor = ReportingDescriptor::builder()
-        .id(rule.id.clone())
+        .id(rule.id.to_string())
         .name(pascal_name(&rule.id))
         .short_description(
             MultiformatMessageString::builder()
-                .text(rule.title.clone())
+                .text(rule.title.to_string())
                 .build(),
         )
         .full_description(
@@ -266,7 +266,7 @@ fn descriptor(rule: &Rule, rules: &RuleSet) -> ReportingDescriptor {
                 .build(),
         )
         .build();
-    descriptor.help_uri = remediation.docs.first().cloned();
+    descriptor.help_uri = remediation.docs.first().map(|d| d.to_string());
     descriptor
 }
 
@@ -322,7 +322,7 @@ pub fn help_markdown(rule: &Rule, rules: &RuleSet) -> String {
     }
     if !r.docs.is_empty() {
         md.push_str("\n### References\n\n");
-        for d in &r.docs {
+        for d in r.docs.iter() {
             md.push_str(&format!("- <{d}>\n"));
         }
     }
@@ -336,7 +336,11 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
         .start_column(f.column as i64)
         .end_line(f.end_line as i64)
         .end_column(f.end_column as i64)
-        .snippet(ArtifactContent::builder().text(f.snippet.clone()).build())
+        .snippet(
+            ArtifactContent::builder()
+                .text(f.snippet.to_string())
+                .build(),
+        )
         .build();
     let location = Location::builder()
         .physical_location(
@@ -355,10 +359,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
         "confidence".to_string(),
         serde_json::Value::from(f.confidence.as_str()),
     );
-    props.insert(
-        "service".to_string(),
-        serde_json::Value::from(f.service.clone()),
-    );
+    props.insert("service".to_string(), serde_json::Value::from(&*f.service));
     props.insert(
         "preview".to_string(),
         serde_json::Value::from(f.preview.clone()),
@@ -370,7 +371,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
         );
     }
     let mut result = SarifResult::builder()
-        .rule_id(f.rule_id.clone())
+        .rule_id(f.rule_id.to_string())
         .rule_index(rule_index as i64)
         .level(level(f.severity))
         .message(
@@ -402,7 +403,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
         .filter(|fix| fix.safe_to_apply)
         .map(|fix| {
             vec![serde_sarif::sarif::Fix::builder()
-                .description(Message::builder().text(fix.description.clone()).build())
+                .description(Message::builder().text(fix.description.to_string()).build())
                 .artifact_changes(vec![serde_sarif::sarif::ArtifactChange::builder()
                     .artifact_location(artifact(&f.path))
                     .replacements(vec![serde_sarif::sarif::Replacement::builder()
@@ -416,7 +417,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
                         )
                         .inserted_content(
                             ArtifactContent::builder()
-                                .text(fix.inserted.clone())
+                                .text(fix.inserted.to_string())
                                 .build(),
                         )
                         .build()])

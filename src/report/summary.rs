@@ -29,8 +29,8 @@ pub fn render(outcome: &ScanOutcome) -> String {
             .iter()
             .position(|&s| s == f.severity)
             .unwrap_or(4);
-        by_service.entry(f.service.as_str()).or_default()[i] += 1;
-        *by_file.entry(f.path.as_str()).or_default() += 1;
+        by_service.entry(&*f.service).or_default()[i] += 1;
+        *by_file.entry(&*f.path).or_default() += 1;
     }
     let used: Vec<usize> = (0..5)
         .filter(|&i| by_service.values().any(|row| row[i] > 0))

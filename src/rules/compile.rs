@@ -88,10 +88,10 @@ pub struct Pack {
 
 #[derive(Debug)]
 pub struct Rule {
-    pub id: String,
-    pub title: String,
+    pub id: std::sync::Arc<str>,
+    pub title: std::sync::Arc<str>,
     pub description: String,
-    pub service: String,
+    pub service: std::sync::Arc<str>,
     pub severity: Severity,
     pub confidence: Confidence,
     /// Lower-cased literals for the prefilter.
@@ -455,10 +455,14 @@ fn compile_rule(
         }
     };
     Ok(Rule {
-        id: r.id.clone(),
-        title: r.title.clone(),
+        id: r.id.as_str().into(),
+        title: r.title.as_str().into(),
         description: r.description.trim().to_string(),
-        service: r.service.clone().unwrap_or_else(|| pack.service.clone()),
+        service: r
+            .service
+            .clone()
+            .unwrap_or_else(|| pack.service.clone())
+            .into(),
         severity,
         confidence,
         keywords,

@@ -172,11 +172,11 @@ impl RuleSet {
     fn disable(&mut self, disabled: &[String]) -> Result<()> {
         let wanted: BTreeSet<&str> = disabled.iter().map(String::as_str).collect();
         for id in &wanted {
-            if !self.rules.iter().any(|r| r.id == *id) {
+            if !self.rules.iter().any(|r| &*r.id == *id) {
                 bail!("--disable-rule {id}: no such rule (see `keyless rules list`)");
             }
         }
-        self.rules.retain(|r| !wanted.contains(r.id.as_str()));
+        self.rules.retain(|r| !wanted.contains(&*r.id));
         Ok(())
     }
 
@@ -185,7 +185,7 @@ impl RuleSet {
     }
 
     pub fn rule_index(&self, id: &str) -> Option<usize> {
-        self.rules.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
+        self.rules.binary_search_by(|r| (*r.id).cmp(id)).ok()
     }
 }
 

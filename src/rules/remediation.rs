@@ -25,7 +25,7 @@ pub struct Remediation {
     pub kind: RemediationKind,
     pub summary: String,
     pub guide: String,
-    pub docs: Vec<String>,
+    pub docs: std::sync::Arc<[std::sync::Arc<str>]>,
     pub role: Option<String>,
     pub role_id: Option<String>,
     pub scope: Option<String>,
@@ -61,17 +61,18 @@ pub struct Iac {
     pub grant_terraform: Option<String>,
     pub grant_bicep: Option<String>,
     pub grant: Vec<Command>,
-    pub docs: Vec<String>,
+    pub docs: std::sync::Arc<[std::sync::Arc<str>]>,
 }
 
-/// A command for the user to run, with its shell.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// A command for the user to run, with its shell. The text is shared: a finding's rendered steps hold
+/// the pack's commands, or their filled copies, without copying the text (`rendered::Interner`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Command {
     pub shell: Shell,
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Shell {
     Bash,
@@ -121,9 +122,10 @@ impl Remediation {
                     `DefaultAzureCredential` in code."
                 .to_string(),
             docs: vec![
-                "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references".to_string(),
-                "https://learn.microsoft.com/azure/key-vault/general/rbac-guide".to_string(),
-            ],
+                "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references".into(),
+                "https://learn.microsoft.com/azure/key-vault/general/rbac-guide".into(),
+            ]
+            .into(),
             ..Remediation::default()
         }
     }
@@ -160,7 +162,7 @@ pub(super) fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, 
                 };
                 Ok(Command {
                     shell,
-                    text: c.text.trim().to_string(),
+                    text: c.text.trim().into(),
                 })
             })
             .collect()
@@ -177,7 +179,7 @@ pub(super) fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, 
         kind,
         summary: r.summary.trim().to_string(),
         guide: r.guide.trim().to_string(),
-        docs: r.docs.clone(),
+        docs: r.docs.iter().map(|d| d.as_str().into()).collect(),
         role: r.role.clone(),
         role_id: r.role_id.clone(),
         scope: r.scope.clone(),
@@ -209,7 +211,7 @@ pub(super) fn compile_remediation(r: &RemediationSyntax) -> Result<Remediation, 
                     grant_terraform: i.grant_terraform.as_ref().map(|g| g.trim().to_string()),
                     grant_bicep: i.grant_bicep.as_ref().map(|g| g.trim().to_string()),
                     grant: commands(&i.grant, "iac grant")?,
-                    docs: i.docs.clone(),
+                    docs: i.docs.iter().map(|d| d.as_str().into()).collect(),
                 })
             })
             .collect::<Result<_, _>>()?,

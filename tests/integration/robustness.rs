@@ -586,3 +586,33 @@ fn fix_keeps_permissions_and_never_writes_through_a_symlink() {
         .file_type()
         .is_symlink());
 }
+
+/// A report written to standard output is streamed, and a reader that stops early (`| head`) ends the
+/// scan cleanly: exit 0 and no error, even though most of the report was never written. The report is
+/// far larger than a pipe's buffer, so keyless is still writing when the pipe closes.
+#[test]
+fn a_reader_that_stops_early_ends_a_streamed_report_cleanly() {
+    use std::io::Read;
+    let t = TempTree::new();
+    let mut lines = String::new();
+    for i in 0..5000 {
+        lines.push_str(&format!("DB_PASSWORD_{i}=Vq8wLzT3rPk2Nd{i:04}\n"));
+    }
+    t.write("app/.env", lines);
+    let mut child = t
+        .keyless_process()
+        .args(["scan", "app", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut start = [0u8; 64];
+    stdout.read_exact(&mut start).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&start).starts_with("{\n  \"version\": 1,\n  \"findings\": ["));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}

@@ -177,7 +177,7 @@ pub(super) fn connection(
     checks.push(extension_check(fs_path, root, ext));
     Some(Rewrite {
         line: f.line,
-        rule_id: f.rule_id.clone(),
+        rule_id: f.rule_id.to_string(),
         description: format!("{key} {description} → {key}__{suffix}"),
         // The whole `"<key>": "<connection string>"` pair is replaced.
         edit: (

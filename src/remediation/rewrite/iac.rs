@@ -101,7 +101,7 @@ fn drop_bicep_default(
     ];
     Some(Rewrite {
         line: f.line,
-        rule_id: f.rule_id.clone(),
+        rule_id: f.rule_id.to_string(),
         description: format!(
             "@secure() param {name}: default value removed; pass it from Key Vault at deployment"
         ),
@@ -150,7 +150,7 @@ fn random_password(
     };
     Some(Rewrite {
         line: f.line,
-        rule_id: f.rule_id.clone(),
+        rule_id: f.rule_id.to_string(),
         description: format!(
             "{setting} of {resource} → {reference}{} (keep it in Key Vault with azurerm_key_vault_secret if anything must read it)",
             if declared { "" } else { ", a random_password added above the resource" }

@@ -60,7 +60,7 @@ pub(super) fn reference(
     let reference = format!("@Microsoft.KeyVault(VaultName={vault};SecretName={secret_name})");
     Some(Rewrite {
         line: f.line,
-        rule_id: f.rule_id.clone(),
+        rule_id: f.rule_id.to_string(),
         description: format!(
             "{setting} → Key Vault reference {vault}/{secret_name} (store the value first: az keyvault secret set --vault-name {vault} -n {secret_name} --file <a file holding it>)"
         ),

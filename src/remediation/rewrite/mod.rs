@@ -80,7 +80,7 @@ impl Rewrite {
 /// Whether `keyless fix` knows a rewrite for this finding: a managed-identity rewrite for its rule, or,
 /// with `--key-vault`, a Key Vault reference for a secret whose remediation is the Key Vault route.
 pub fn can_rewrite(f: &Finding, opts: &Placeholders) -> bool {
-    f.rule_id == "azure-sql.connection-string-password"
+    &*f.rule_id == "azure-sql.connection-string-password"
         || Extension::of(&f.rule_id).is_some()
         || iac::can_rewrite(f)
         || (opts.key_vault.is_some() && f.remediation.secret_stays)
@@ -95,7 +95,19 @@ pub fn plan(
     findings: &[&Finding],
     opts: &Placeholders,
 ) -> Vec<Rewrite> {
-    let lines = LineIndex::new(text);
+    plan_indexed(text, &LineIndex::new(text), fs_path, root, findings, opts)
+}
+
+/// [`plan`] with the text's line index, which a caller planning finding by finding builds once per file
+/// (indexing a file of 250,000 lines for each of its findings made `keyless scan` quadratic).
+fn plan_indexed(
+    text: &str,
+    lines: &LineIndex,
+    fs_path: &Path,
+    root: &Path,
+    findings: &[&Finding],
+    opts: &Placeholders,
+) -> Vec<Rewrite> {
     let line_count = lines.count();
     let mut out = Vec::new();
     for f in findings {
@@ -111,10 +123,10 @@ pub fn plan(
         {
             continue;
         }
-        let rewrite = match f.rule_id.as_str() {
+        let rewrite = match &*f.rule_id {
             "azure-sql.connection-string-password" => sql::ado_net(
                 text,
-                &lines,
+                lines,
                 start,
                 f,
                 fs_path,
@@ -122,12 +134,12 @@ pub fn plan(
                 opts.client_id.as_deref(),
             ),
             id => Extension::of(id)
-                .and_then(|ext| functions::connection(text, &lines, start, f, fs_path, root, ext)),
+                .and_then(|ext| functions::connection(text, lines, start, f, fs_path, root, ext)),
         };
-        let rewrite = rewrite.or_else(|| iac::plan(text, &lines, start, f));
+        let rewrite = rewrite.or_else(|| iac::plan(text, lines, start, f));
         let rewrite = match (rewrite, &opts.key_vault) {
             (None, Some(vault)) if f.remediation.secret_stays => {
-                key_vault::reference(text, &lines, start, f, fs_path, vault)
+                key_vault::reference(text, lines, start, f, fs_path, vault)
             }
             (rewrite, _) => rewrite,
         };
@@ -137,34 +149,40 @@ pub fn plan(
 }
 
 /// The rewrite `keyless fix` would make for one finding, as SARIF-style region and text, with its checks.
+/// `lines` indexes `text`; the caller keeps it with the text for the file's other findings.
 pub fn suggest(
     text: &str,
+    lines: &LineIndex,
     fs_path: &Path,
     root: &Path,
     f: &Finding,
     opts: &Placeholders,
 ) -> Option<FixSuggestion> {
-    let rewrite = plan(text, fs_path, root, &[f], opts).into_iter().next()?;
-    let lines = LineIndex::new(text);
+    let rewrite = plan_indexed(text, lines, fs_path, root, &[f], opts)
+        .into_iter()
+        .next()?;
     let (start_line, start_column) = lines.locate(text, rewrite.edit.0.start);
     let (end_line, end_column) = lines.locate(text, rewrite.edit.0.end);
     Some(FixSuggestion {
-        description: rewrite.description.clone(),
+        description: rewrite.description.as_str().into(),
         safe_to_apply: rewrite.applies(false),
         checks: rewrite
             .checks
             .iter()
-            .map(|c| match c {
-                Check::Passed(m) => format!("passed: {m}"),
-                Check::Failed(m) => format!("failed: {m}"),
-                Check::Unchecked(m) => format!("unchecked: {m}"),
+            .map(|c| {
+                match c {
+                    Check::Passed(m) => format!("passed: {m}"),
+                    Check::Failed(m) => format!("failed: {m}"),
+                    Check::Unchecked(m) => format!("unchecked: {m}"),
+                }
+                .into()
             })
             .collect(),
         start_line,
         start_column,
         end_line,
         end_column,
-        inserted: rewrite.edit.1,
+        inserted: rewrite.edit.1.into(),
     })
 }
 

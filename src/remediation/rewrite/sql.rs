@@ -74,7 +74,7 @@ pub(super) fn ado_net(
     }
     Some(Rewrite {
         line: f.line,
-        rule_id: f.rule_id.clone(),
+        rule_id: f.rule_id.to_string(),
         description: "SQL authentication → Authentication=Active Directory Managed Identity"
             .to_string(),
         edit: (range, new),
