@@ -7,6 +7,7 @@
 use crate::rules::Rule;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// Keyword occurrences: rule `rule` may match somewhere around `start..end` (one occurrence, or a run of
@@ -29,11 +30,14 @@ pub struct Prefilter {
     by_first_byte: Vec<Vec<usize>>,
     /// For each automaton pattern, the rules that listed it as a keyword.
     rules_of_pattern: Vec<Vec<usize>>,
+    /// Bytes searched keyword by keyword so far (see [`DIRECT_SEARCH_LIMIT`]).
+    searched_directly: AtomicUsize,
 }
 
-/// The largest text that a prefilter of few files searches keyword by keyword instead of building the
+/// The most text that a prefilter of few files searches keyword by keyword, in all, before it builds the
 /// automaton: a commit's staged files are usually a few KB, and building the automaton over 550
-/// keywords costs about as much as searching a megabyte with it.
+/// keywords costs about as much as searching a megabyte with it, while the direct search compares each
+/// byte with every keyword that starts with it. A commit of many files builds it after the first few.
 const DIRECT_SEARCH_LIMIT: usize = 16 * 1024;
 
 impl Prefilter {
@@ -64,6 +68,7 @@ impl Prefilter {
             patterns: patterns.iter().map(|p| p.to_string()).collect(),
             by_first_byte,
             rules_of_pattern,
+            searched_directly: AtomicUsize::new(0),
         };
         if dfa {
             prefilter.automaton();
@@ -93,7 +98,14 @@ impl Prefilter {
     /// automaton's overlapping search: the automaton's own, or for a small text of a few-files scan,
     /// each position compared with the keywords that begin with its byte.
     fn occurrences_in(&self, text: &str, mut each: impl FnMut(usize, usize, usize)) {
-        if self.dfa || text.len() > DIRECT_SEARCH_LIMIT || self.automaton.get().is_some() {
+        let direct = !self.dfa
+            && self.automaton.get().is_none()
+            && self
+                .searched_directly
+                .fetch_add(text.len(), Ordering::Relaxed)
+                .saturating_add(text.len())
+                <= DIRECT_SEARCH_LIMIT;
+        if !direct {
             for m in self.automaton().find_overlapping_iter(text) {
                 each(m.pattern().as_usize(), m.start(), m.end());
             }
@@ -241,6 +253,7 @@ mod tests {
         ];
         for text in &texts {
             assert!(text.len() <= super::DIRECT_SEARCH_LIMIT);
+            // A fresh prefilter for each text: the limit counts every text a prefilter searched.
             let automaton = super::Prefilter::new(&rules.rules, true);
             let few = super::Prefilter::new(&rules.rules, false);
             let (mut want, mut got) = (Vec::new(), Vec::new());
@@ -254,6 +267,13 @@ mod tests {
             got.sort_unstable();
             assert_eq!(got, want, "{text}");
         }
+        // Small texts that add up past the limit build the automaton too.
+        let few = super::Prefilter::new(&rules.rules, false);
+        let small = "password=x\n".repeat(1000);
+        for _ in 0..3 {
+            few.hits(&small, window, &mut Vec::new(), &mut Vec::new());
+        }
+        assert!(few.automaton.get().is_some());
         // A larger text builds the automaton, and later small ones use it.
         let few = super::Prefilter::new(&rules.rules, false);
         let large = "password=x\n".repeat(2000);
