@@ -148,13 +148,7 @@ pub fn run_diff(
     );
     let mut scanner = FileScanner::new(detector, key, &settings);
     let mut present: BTreeSet<(String, String)> = BTreeSet::new();
-    for (path, mut result) in scan_changes(
-        config,
-        &mut scanner,
-        top,
-        &changes,
-        read_change_blobs(top, &changes)?,
-    )? {
+    for (path, mut result) in scan_committed(config, &mut scanner, top, &changes)? {
         if let FileResult::Scanned { findings, .. } = &mut result {
             for f in findings.iter_mut() {
                 present.insert((f.path.to_string(), f.fingerprint.clone()));
@@ -175,13 +169,7 @@ pub fn run_diff(
     let mut history: BTreeMap<(String, String), Finding> = BTreeMap::new();
     for (commit, parent) in git::commits_since(top, merge_base)? {
         let changes = in_scope(config, &scope, git::changes_between(top, &parent, &commit)?);
-        for (_, result) in scan_changes(
-            config,
-            &mut scanner,
-            top,
-            &changes,
-            read_change_blobs(top, &changes)?,
-        )? {
+        for (_, result) in scan_committed(config, &mut scanner, top, &changes)? {
             let FileResult::Scanned { findings, .. } = result else {
                 continue;
             };
@@ -225,10 +213,16 @@ fn in_scope(config: &Config, scope: &Scope, changes: Vec<StagedChange>) -> Vec<S
         .collect()
 }
 
-/// The new blob of each change, in order.
-fn read_change_blobs(top: &Path, changes: &[StagedChange]) -> anyhow::Result<Vec<Vec<u8>>> {
+/// [`scan_changes`] on blobs that git holds (a commit's, not the index's): all are read from git.
+fn scan_committed(
+    config: &Config,
+    scanner: &mut FileScanner<'_>,
+    top: &Path,
+    changes: &[StagedChange],
+) -> anyhow::Result<Vec<(String, FileResult)>> {
     let oids: Vec<&str> = changes.iter().map(|c| c.blob.as_str()).collect();
-    git::read_blobs(top, &oids)
+    let blobs = git::read_blobs(top, &oids)?;
+    scan_changes(config, scanner, top, changes, blobs)
 }
 
 /// Scans each change's new blob (`blobs`, in order) and keeps the findings the change introduces. The
