@@ -13,7 +13,9 @@
 //! - `medium`: a plausible hand-written credential;
 //! - `low`: a weak or default-looking value (`admin`, `s3cr3t`, `postgres`), a test fixture, a local service.
 //!
-//! Placeholders, references, code and stand-in words (`changeme`, `<password>`, `${VAR}`) are never reported.
+//! Placeholders, references, code and stand-in words (`<password>`, `${VAR}`, `your_token_here`) are never
+//! reported; a shipped default such as `changeme` is, at `low`, in a file that runs with it (a Dockerfile,
+//! a test, a program).
 
 mod name;
 mod path;
@@ -155,10 +157,15 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     let code = is_code_path(ctx.path);
 
     // Code and references.
-    if CODE_WORDS.contains(&lower.as_str()) || is_stand_in(v, &lower) {
+    let shipped_default =
+        SHIPPED_DEFAULTS.contains(&lower.as_str()) && path::runs_with_its_literals(ctx.path);
+    if CODE_WORDS.contains(&lower.as_str()) || (!shipped_default && is_stand_in(v, &lower)) {
         return None;
     }
-    if super::validate::is_placeholder(v) && !WEAK_VALUES.contains(&lower.as_str()) {
+    if super::validate::is_placeholder(v)
+        && !WEAK_VALUES.contains(&lower.as_str())
+        && !shipped_default
+    {
         return None;
     }
     if v.starts_with('$') || v.starts_with('%') || v.starts_with('&') || v.starts_with('*') {
@@ -570,6 +577,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         return None;
     }
     let weak = WEAK_VALUES.contains(&lower.as_str())
+        || shipped_default
         || (v.len() < 8 && !generated)
         || (v.bytes().all(|b| b.is_ascii_lowercase()) && v.len() < 12);
     let template = is_template_path(ctx.path);
@@ -681,6 +689,36 @@ mod tests {
         );
         assert_eq!(
             conf("a.yml", "password: changeme", "changeme", "password"),
+            None
+        );
+        assert_eq!(
+            conf(
+                "Dockerfile",
+                "ENV PASSWORD=changeme",
+                "changeme",
+                "PASSWORD"
+            ),
+            Some(Confidence::Low)
+        );
+        assert_eq!(
+            conf(
+                "srv/auth_test.go",
+                "password: changeme",
+                "changeme",
+                "password"
+            ),
+            Some(Confidence::Low)
+        );
+        assert_eq!(
+            conf(".env.example", "PASSWORD=changeme", "changeme", "PASSWORD"),
+            None
+        );
+        assert_eq!(
+            conf("README.md", "password: changeme", "changeme", "password"),
+            None
+        );
+        assert_eq!(
+            conf("a.yml", "password: changeme123", "changeme123", "password"),
             None
         );
         assert_eq!(

@@ -45,6 +45,20 @@ pub fn is_code_path(path: &str) -> bool {
     )
 }
 
+/// Files that run with the literal values they hold: a Dockerfile bakes its `ENV` into the image, a test
+/// logs in with its password, a program falls back on its constant. A shipped default such as `changeme`
+/// there is the password in use; in deployment inputs (Helm values, manifests, Terraform variables, role
+/// defaults) it is a slot the deployer is told to fill, and stays a stand-in.
+pub fn runs_with_its_literals(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    name.starts_with("dockerfile")
+        || name.ends_with(".dockerfile")
+        || is_test_path(path)
+        || (is_code_path(path) && !matches!(ext, "tf" | "hcl" | "bicep" | "bicepparam"))
+}
+
 /// Files that describe settings rather than hold them: a stand-in word there is a template's slot.
 pub fn is_template_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();

@@ -19,13 +19,27 @@ pub const CODE_WORDS: &[&str] = &[
 /// Stand-in words that hold a place in a template or a test: never reported.
 #[rustfmt::skip]
 pub const STAND_INS: &[&str] = &[
-    "change-me", "change_me", "changethis", "placeholder", "pwd", "replaceme", "replace_me",
+    "placeholder", "pwd", "replaceme", "replace_me",
     "replace-me", "dummy", "example", "sample", "redacted", "removed", "todo", "fixme", "xxx",
     "fake", "mock", "foo", "bar", "baz", "foobar", "qux", "value", "empty", "default", "string",
-    "mysecret", "yoursecret", "your_secret", "your-secret", "my-secret", "my_secret",
+    "yoursecret", "your_secret", "your-secret", "my-secret", "my_secret",
     "secret-value", "password-value", "token-value", "some-password", "some_password",
     "example-password", "fake_password", "fake-password", "test-password", "test_password",
-    "notasecret", "not-a-secret", "supersecret", "xxxxxxxx", "<secret>", "insert", "none", "null",
+    "notasecret", "not-a-secret", "xxxxxxxx", "<secret>", "insert", "none", "null",
+];
+
+/// Shipped defaults that read like instructions (`ENV KEY_STORE_PASSWORD=changeme` in a Dockerfile, a
+/// test server's `password: changeme`): in a file that runs with its literals they are the password the
+/// service really uses until someone changes it, so they are weak values there
+/// ([`super::path::runs_with_its_literals`]); elsewhere (Helm values, an `.example` file, a README) they
+/// are slots to fill, as the issue's own corpora label them.
+pub const SHIPPED_DEFAULTS: &[&str] = &[
+    "changeme",
+    "change-me",
+    "change_me",
+    "changethis",
+    "mysecret",
+    "supersecret",
 ];
 
 /// Default and dictionary passwords: real values people do commit and attackers try first. Reported, but
