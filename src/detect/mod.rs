@@ -158,6 +158,7 @@ impl Scanner<'_> {
                 start: m.secret.start,
                 end: m.secret.end,
                 name,
+                positional: rule.positional,
                 sealed: &sealed,
             };
             let confidence = if rule.classify {

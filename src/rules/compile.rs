@@ -114,6 +114,9 @@ pub struct Rule {
     pub checksum: Option<Checksum>,
     /// Judged by the credential classifier, which also sets each finding's confidence.
     pub classify: bool,
+    /// The rule places the value by its position among a call's arguments (`classify =
+    /// "call-argument"`): the classifier's checks that reject a call's other arguments do not apply.
+    pub positional: bool,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// Index of the rule's pack in the rule set.
@@ -445,12 +448,13 @@ fn compile_rule(
             )))
         }
     };
-    let classify = match r.classify.as_deref() {
-        None => false,
-        Some("credential") => true,
+    let (classify, positional) = match r.classify.as_deref() {
+        None => (false, false),
+        Some("credential") => (true, false),
+        Some("call-argument") => (true, true),
         Some(other) => {
             return Err(at("classify")(format!(
-                "unknown classifier '{other}' (expected credential)"
+                "unknown classifier '{other}' (expected credential or call-argument)"
             )))
         }
     };
@@ -480,6 +484,7 @@ fn compile_rule(
         allow: OnceLock::new(),
         checksum,
         classify,
+        positional,
         examples: r.examples.clone(),
         negative_examples: r.negative_examples.clone(),
         pack: pack_index,

@@ -174,6 +174,9 @@ pub struct RuleSyntax {
     pub after: Option<String>,
     /// `credential`: the match is judged by the credential classifier (`src/detect/classify.rs`), which
     /// reads the `key_name` group and the text around the value, and sets each finding's confidence.
+    /// `call-argument`: the same, for a rule that finds the value by its place among a call's arguments
+    /// (`login("u", "p")`, `jwt.sign(payload, "...")`), so that being one argument among others does not
+    /// count against it.
     #[serde(default)]
     pub classify: Option<String>,
     /// Use another pack's remediation (its id), or `key-vault` for the Key Vault route, instead of this

@@ -41,6 +41,9 @@ pub struct Context<'a> {
     pub end: usize,
     /// The name the value is assigned to, when the rule captured one (`key_name`).
     pub name: Option<&'a str>,
+    /// The rule found the value by its place among a call's arguments (`login("u", "p")`,
+    /// `jwt.sign(payload, "...")`): the checks that tell a call's other arguments from a value skip it.
+    pub positional: bool,
     /// Whether the file is a SealedSecret, looked up once per file on first need.
     pub sealed: &'a std::cell::OnceCell<bool>,
 }
@@ -349,9 +352,16 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
     // The user part of a URL whose password is the value: what stands between `://` and the value, with
     // no path, query or host in between.
+    // A DSN without a scheme (`user:pass@tcp(host)/db`, Go's MySQL driver) has its user after the
+    // opening quote or the separator.
     let userinfo = before
         .rsplit_once("://")
         .map(|(_, u)| u)
+        .or_else(|| {
+            (before.ends_with(':') && ctx.after().starts_with('@'))
+                .then(|| before.rsplit(['"', '\'', '`', ' ', '\t', '=']).next())
+                .flatten()
+        })
         .filter(|u| !u.contains(['/', '?', '#', '@', ' ', '\t']));
     if let Some(userinfo) = userinfo {
         if userinfo.contains(['%', '{', '$', '<']) {
@@ -387,7 +397,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
     // After `,` the pair is a call's last two arguments (`put("password", "x")`) only when the value ends
     // the call; `'pass', 'print', 'raise'` is a list of words.
-    if ctx.after_comma() {
+    if ctx.after_comma() && !ctx.positional {
         let rest = ctx
             .after()
             .trim_start_matches(['"', '\'', '`', '\\'])
@@ -399,7 +409,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     // A call between the separator and the value: only conversions keep the value a literal
     // (`[]byte("...")`, `SecretStr("...")`, `setPassword("...")`); `password.encode("latin1")`,
     // `os.getenv("X", "default")` or `_("Password")` pass something else.
-    if let Some(function) = ctx.call_before() {
+    if let Some(function) = ctx.call_before().filter(|_| !ctx.positional) {
         let fw = words(&function);
         let conversion = function.is_empty()
             || ctx.name.is_some_and(|n| n.ends_with(function.as_str()))
@@ -607,6 +617,7 @@ mod tests {
                 start,
                 end: start + value.len(),
                 name: Some(name),
+                positional: false,
                 sealed: Box::leak(Box::new(std::cell::OnceCell::new())),
             },
             value.to_string(),
@@ -1096,6 +1107,7 @@ mod tests {
                         start,
                         end,
                         name,
+                        positional: false,
                         sealed: &sealed,
                     };
                     let _ = classify(&text[start..end], &c);
