@@ -174,9 +174,10 @@ impl Scanner<'_> {
             } else {
                 // A value that only describes its setting (`USER_PASSWORD = "test-user-password"`) is
                 // no secret whichever rule read it.
-                let describes = name.is_some_and(|n| {
-                    classify::describes_itself(&normalized, n) || classify::names_a_digest(n)
-                });
+                let describes =
+                    name.is_some_and(|n| {
+                        classify::describes_itself(&normalized, n) || classify::names_a_digest(n)
+                    }) || classify::disowned(&normalized, &classify::words(&normalized), name);
                 if describes || validate::validate(rule, &normalized).is_err() {
                     continue;
                 }

@@ -137,6 +137,22 @@ impl Context<'_> {
     }
 }
 
+/// A value that says what it is not or where it comes from (`not-the-client-secret`, `definitely-not-it`,
+/// `from-env`), or a name that says the credential is wrong on purpose (`WRONG_PASSWORD`,
+/// `invalidToken`, `bad_secret`): a test of the failure path or a label, not a credential. Asked by every
+/// rule, not only the classifier's (see `detect::Scanner`).
+pub fn disowned(v: &str, value_words: &[String], name: Option<&str>) -> bool {
+    (value_words.len() >= 2
+        && v.bytes()
+            .all(|b| b.is_ascii_alphabetic() || b"-_ ".contains(&b))
+        && (value_words.iter().any(|w| w == "not") || value_words[0] == "from"))
+        || name.is_some_and(|n| {
+            words(n)
+                .first()
+                .is_some_and(|w| matches!(w.as_str(), "wrong" | "invalid" | "incorrect" | "bad"))
+        })
+}
+
 /// Decides whether `value` (normalised) is a credential in context, and how confident the report is.
 pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     let v = value.trim();
@@ -549,6 +565,29 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             return None;
         }
     }
+    // A call written into prose or a string: `plover.Token(os.Getenv(`, `NkeyFromSeedFile(path)`.
+    if let Some(open) = v.find('(') {
+        let callee = &v[..open];
+        if callee.bytes().any(|b| b.is_ascii_alphabetic())
+            && callee
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            && (callee.contains('.') || v.ends_with(')'))
+        {
+            return None;
+        }
+    }
+    let value_words = words(v);
+    if disowned(v, &value_words, ctx.name) {
+        return None;
+    }
+    // A badge's token in its image URL (`badge.svg?token=...`, Codecov's graph badges) is public.
+    if ctx.in_query() && {
+        let b = ctx.before().to_ascii_lowercase();
+        b.contains(".svg?") || b.contains("/badge")
+    } {
+        return None;
+    }
     if is_identifier_like(v)
         && v.contains('.')
         && v.split('.')
@@ -588,6 +627,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
     let weak = WEAK_VALUES.contains(&lower.as_str())
         || shipped_default
+        || is_possessive_stand_in(&value_words)
         || (v.len() < 8 && !generated)
         || (v.bytes().all(|b| b.is_ascii_lowercase()) && v.len() < 12);
     let template = is_template_path(ctx.path);
@@ -723,6 +763,71 @@ mod tests {
         assert_eq!(
             conf(".env.example", "PASSWORD=changeme", "changeme", "PASSWORD"),
             None
+        );
+        // A call in prose, a disowned value or name, a badge's public token.
+        assert_eq!(
+            conf(
+                "README.md",
+                "- a token: `client.Token(os.Getenv(\"T\"))`",
+                "client.Token(os.Getenv(",
+                "token"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "UserTest.java",
+                "WRONG_PASSWORD = \"Xk9#mP2$vL8q\";",
+                "Xk9#mP2$vL8q",
+                "WRONG_PASSWORD"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a.cs",
+                "o.ClientSecret = \"not-the-client-secret\";",
+                "not-the-client-secret",
+                "ClientSecret"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "a_test.go",
+                "t.Setenv(\"PASSWORD\", \"from-env\")",
+                "from-env",
+                "PASSWORD"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "README.md",
+                "[![c](https://codecov.io/gh/o/r/graph/badge.svg?token=ENT4HX5OWW)]",
+                "ENT4HX5OWW",
+                "token"
+            ),
+            None
+        );
+        // `my-secret-pw`: a document's stand-in, a weak value where it is in use.
+        assert_eq!(
+            conf(
+                "docs/mysql.md",
+                "-e MYSQL_ROOT_PASSWORD=my-secret-pw",
+                "my-secret-pw",
+                "MYSQL_ROOT_PASSWORD"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "compose.yml",
+                "MYSQL_ROOT_PASSWORD: my-secret-pw",
+                "my-secret-pw",
+                "MYSQL_ROOT_PASSWORD"
+            ),
+            Some(Confidence::Low)
         );
         assert_eq!(
             conf("README.md", "password: changeme", "changeme", "password"),

@@ -203,6 +203,30 @@ pub fn describes_itself(v: &str, name: &str) -> bool {
         })
 }
 
+/// `my-secret-pw`, `yourpassword`-like values split in words: an owner word (`my`, `your`, `some`) and
+/// nothing but credential and filler words. Weak where they are the value in use; in a document or a
+/// template, the documentation's stand-in.
+pub fn is_possessive_stand_in(value_words: &[String]) -> bool {
+    value_words.len() >= 2
+        && value_words
+            .iter()
+            .any(|w| matches!(w.as_str(), "my" | "your" | "some"))
+        && value_words.iter().all(|w| {
+            FILLER_WORDS.contains(&w.as_str())
+                || matches!(
+                    w.as_str(),
+                    "pw" | "pwd"
+                        | "pass"
+                        | "passwd"
+                        | "password"
+                        | "secret"
+                        | "token"
+                        | "key"
+                        | "super"
+                )
+        })
+}
+
 /// Words that dress up a stand-in value: `some-password`, `my_token`, `testtoken`, `new_password`.
 #[rustfmt::skip]
 pub const FILLER_WORDS: &[&str] = &[
