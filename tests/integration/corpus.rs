@@ -108,7 +108,7 @@ fn blind5_precision_and_recall_meet_the_bar() {
 /// The eighth corpus, written blind on 2026-12-03 as a library-and-SDK monorepo (a JVM database library,
 /// a Go client with vendored packages, a Flask app, an OAuth library with recorded responses, a Ruby gem
 /// with cassettes, an Electron SQL client, API documents, exploit PoCs); first measured at P 0.903,
-/// R 0.851.
+/// R 0.851. Its recall floor is 0.85 as for blind5: its README lists what is left out on purpose.
 #[test]
 fn blind6_precision_and_recall_meet_the_bar() {
     measure_against("blind6", 140, 0.85);

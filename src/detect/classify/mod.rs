@@ -411,6 +411,26 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     {
         return None;
     }
+    // `("username", "password", "message")`: an odd number of bare words in parentheses is a list of
+    // names (pytest's argument names), not name-value pairs.
+    if ctx.after_comma() && !ctx.positional {
+        let after = ctx.after();
+        if let (Some(open), Some(close)) = (before.rfind('('), after.find(')')) {
+            let inner = format!("{}{}{}", &before[open + 1..], v, &after[..close]);
+            let items: Vec<&str> = inner
+                .split(',')
+                .map(|s| s.trim().trim_matches(['"', '\'']))
+                .collect();
+            if items.len() >= 3
+                && items.len() % 2 == 1
+                && items.iter().all(|i| {
+                    !i.is_empty() && i.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                })
+            {
+                return None;
+            }
+        }
+    }
     // After `,` the pair is a call's last two arguments (`put("password", "x")`) only when the value ends
     // the call; `'pass', 'print', 'raise'` is a list of words.
     if ctx.after_comma() && !ctx.positional {
@@ -557,7 +577,17 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
                 && !block.contains('(')
                 && !block.contains(":=")
                 && !v.contains('.');
-            if !config_block {
+            // A comment is prose: `# initial admin password: Portal-Admin-2024!` states the value,
+            // when it reads like one (letters and digits, not a name).
+            let comment = {
+                let t = before.trim_start();
+                ["#", "//", "--", "/*", "* "]
+                    .iter()
+                    .any(|c| t.starts_with(c))
+            } && v.bytes().any(|b| b.is_ascii_digit())
+                && v.bytes().any(|b| b.is_ascii_alphabetic())
+                && !is_identifier_like(v);
+            if !config_block && !comment {
                 return None;
             }
         } else if is_identifier_like(v) && v.contains('.') && !looks_generated(v) {
@@ -581,6 +611,10 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     if disowned(v, &value_words, ctx.name) {
         return None;
     }
+    // Anonymous FTP's password is an e-mail address by convention (`login anonymous password guest@...`).
+    if v.contains('@') && ctx.before().to_ascii_lowercase().contains("anonymous") {
+        return None;
+    }
     // A badge's token in its image URL (`badge.svg?token=...`, Codecov's graph badges) is public.
     if ctx.in_query() && {
         let b = ctx.before().to_ascii_lowercase();
@@ -594,8 +628,9 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         && !looks_generated(v)
         && v.chars().any(|c| c.is_ascii_lowercase())
-        // A quoted dotted word in a configuration file is a value (`pass.word`).
-        && (!quoted || code)
+        // A quoted dotted word in a configuration file is a value (`pass.word`); in backticks, in
+        // prose, it is code (`config.password2`).
+        && (!quoted || code || before.ends_with('`'))
     {
         // `cfg.Password`, `settings.SECRET_KEY`, `os.environ`.
         return None;
@@ -771,6 +806,15 @@ mod tests {
                 "- a token: `client.Token(os.Getenv(\"T\"))`",
                 "client.Token(os.Getenv(",
                 "token"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "test_auth.py",
+                "    (\"username\", \"password\", \"message\"),",
+                "message",
+                "password"
             ),
             None
         );
