@@ -145,12 +145,40 @@ pub fn disowned(v: &str, value_words: &[String], name: Option<&str>) -> bool {
     (value_words.len() >= 2
         && v.bytes()
             .all(|b| b.is_ascii_alphabetic() || b"-_ ".contains(&b))
-        && (value_words.iter().any(|w| w == "not") || value_words[0] == "from"))
+        && (negates_identity(value_words) || value_words[0] == "from"))
         || name.is_some_and(|n| {
             words(n)
                 .first()
                 .is_some_and(|w| matches!(w.as_str(), "wrong" | "invalid" | "incorrect" | "bad"))
         })
+}
+
+/// `not-the-client-secret`, `definitely-not-it`, `not_a_real_token`: "not" before a word that names the
+/// value itself, or at the end. `not-secure-database-password` (Harbor's shipped default) only describes
+/// a value that is in use.
+fn negates_identity(value_words: &[String]) -> bool {
+    value_words.iter().enumerate().any(|(i, w)| {
+        w == "not"
+            && value_words.get(i + 1).is_none_or(|next| {
+                matches!(
+                    next.as_str(),
+                    "the"
+                        | "a"
+                        | "an"
+                        | "it"
+                        | "this"
+                        | "that"
+                        | "my"
+                        | "your"
+                        | "our"
+                        | "real"
+                        | "valid"
+                        | "correct"
+                        | "right"
+                        | "used"
+                )
+            })
+    })
 }
 
 /// Decides whether `value` (normalised) is a credential in context, and how confident the report is.
@@ -835,6 +863,15 @@ mod tests {
                 "ClientSecret"
             ),
             None
+        );
+        assert_eq!(
+            conf(
+                "values.yaml",
+                "  postgresPassword: not-secure-database-password",
+                "not-secure-database-password",
+                "postgresPassword"
+            ),
+            Some(Confidence::Medium)
         );
         assert_eq!(
             conf(
