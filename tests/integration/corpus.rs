@@ -114,6 +114,14 @@ fn blind6_precision_and_recall_meet_the_bar() {
     measure_against("blind6", 140, 0.85);
 }
 
+/// The ninth corpus, written blind on 2026-12-03 as a data-engineering platform (Airflow, dbt, notebooks,
+/// Spark, Kafka, BI tools, Terraform for the data infrastructure); first measured at P 0.993, R 0.878.
+/// Its recall floor is 0.85: its README lists what is left out on purpose.
+#[test]
+fn blind7_precision_and_recall_meet_the_bar() {
+    measure_against("blind7", 150, 0.85);
+}
+
 fn measure(corpus: &str, min_rows: usize) {
     measure_against(corpus, min_rows, MIN_RECALL);
 }

@@ -308,7 +308,12 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     // A GUID is an id (a client, a tenant), except as the credential of an Authorization header:
     // Opsgenie's `GenieKey <uuid>`, Heroku's API keys.
     let guid_id = || is_guid(v) && !ctx.before().to_ascii_lowercase().contains("authorization");
-    if is_hash(&lower) || guid_id() || v.starts_with(['[', '?', '-', '!', ',', ';', '+', ')', '|'])
+    // A generated value may start with `+` (base64: `+LtpVoDK...`); a `${VAR:+...}` operand does not
+    // look generated.
+    if is_hash(&lower)
+        || guid_id()
+        || v.starts_with(['[', '?', '-', '!', ',', ';', ')', '|'])
+        || (v.starts_with('+') && !looks_generated(v))
     {
         // Hashes, ids, ARM expressions and lists, `${VAR:?msg}` and `${VAR:-default}` operands.
         return None;

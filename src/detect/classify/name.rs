@@ -253,7 +253,8 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
             _ => KeyKind::Bare,
         },
         "auth" => match prev {
-            None => KeyKind::Bare,
+            // `apiKeyAuth`, `appKeyAuth`: an OpenAPI client's security scheme, holding the key.
+            None | Some("key" | "token") => KeyKind::Bare,
             Some("basic" | "http" | "proxy" | "registry" | "npm" | "docker") => KeyKind::Credential,
             _ => return None,
         },
