@@ -177,7 +177,8 @@ impl Scanner<'_> {
                 let describes =
                     name.is_some_and(|n| {
                         classify::describes_itself(&normalized, n) || classify::names_a_digest(n)
-                    }) || classify::disowned(&normalized, &classify::words(&normalized), name);
+                    }) || classify::disowned(&normalized, &classify::words(&normalized), name)
+                        || classify::sealed_ciphertext(&normalized, &ctx);
                 if describes || validate::validate(rule, &normalized).is_err() {
                     continue;
                 }

@@ -181,6 +181,16 @@ fn negates_identity(value_words: &[String]) -> bool {
     })
 }
 
+/// A long base64 value in a SealedSecret manifest: ciphertext only its cluster's controller can open.
+/// Asked by every rule (see `detect::Scanner`); the file is searched for the marker only for such a value,
+/// so a large file does not cost a search per finding.
+pub fn sealed_ciphertext(v: &str, ctx: &Context) -> bool {
+    v.len() >= 64
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        && ctx.is_sealed_secret()
+}
+
 /// Decides whether `value` (normalised) is a credential in context, and how confident the report is.
 pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     let v = value.trim();
@@ -349,10 +359,8 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     if after.starts_with("value=") || after.starts_with("Value=") {
         return None;
     }
-    // Encrypted values: sops (`ENC[AES256_GCM,...]`) and SealedSecret ciphertexts (long base64 starting
-    // `Ag`; the file is searched only for such a value, so a large file does not cost a search per finding).
-    if lower.starts_with("enc[") || (v.len() > 200 && v.starts_with("Ag") && ctx.is_sealed_secret())
-    {
+    // Encrypted values: sops (`ENC[AES256_GCM,...]`) and SealedSecret ciphertexts.
+    if lower.starts_with("enc[") || sealed_ciphertext(v, ctx) {
         return None;
     }
     // The name, as the text before the value spells it: a path segment (`/run/secrets/jwt_secret`), one
@@ -830,6 +838,17 @@ mod tests {
         );
         assert_eq!(
             conf(".env.example", "PASSWORD=changeme", "changeme", "PASSWORD"),
+            None
+        );
+        // Any long base64 value in a SealedSecret is ciphertext, whatever its first letters.
+        let sealed = "kind: SealedSecret\nspec:\n  encryptedData:\n    private_key: pc2vbbpDzfWK440GNab37glhGgmWjE1dV2vPo4OqDprYCXvk6O+hyWjdqRyi7lsW";
+        assert_eq!(
+            conf(
+                "sealed.yaml",
+                sealed,
+                "pc2vbbpDzfWK440GNab37glhGgmWjE1dV2vPo4OqDprYCXvk6O+hyWjdqRyi7lsW",
+                "private_key"
+            ),
             None
         );
         // A call in prose, a disowned value or name, a badge's public token.
