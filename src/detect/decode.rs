@@ -9,6 +9,9 @@
 //! - Jupyter notebooks: each cell's source is a JSON array of escaped strings (`api_key=\"...\"`), so
 //!   the code a rule expects exists only after decoding. The cell is presented as the code it holds, with
 //!   an exact map back to the notebook's bytes, so a finding keeps its own line and column.
+//! - Markdown tables: a column headed "Password" (or 密码, secret, token) names every cell below it, but
+//!   no cell says so on its own line (`| Grafana | admin | Kestrel-2024 |`). Each such cell is presented
+//!   as `password: <cell>`, mapped to the cell's bytes.
 
 use base64::Engine as _;
 use std::ops::Range;
@@ -46,6 +49,116 @@ pub fn views(text: &str, out: &mut Vec<View>) {
     }
     if text.contains("\"cell_type\"") && text.contains("\"source\"") {
         notebook_cells(text, out);
+    }
+    if text.contains("|---")
+        || text.contains("| ---")
+        || text.contains("|:--")
+        || text.contains("| :--")
+    {
+        markdown_tables(text, out);
+    }
+}
+
+/// The credential a table column's header names, as the rules spell it: `Password`, `**密码**`,
+/// `API token`. `None` for any other header (a `Key` column lists settings' names, not keys).
+fn credential_header(cell: &str) -> Option<&'static str> {
+    let h = cell
+        .trim()
+        .trim_matches(['*', '`', '_', ' '])
+        .to_lowercase();
+    if h.len() > 32 {
+        return None;
+    }
+    if h.contains("password") || h.contains("passwd") || h == "pwd" || h == "pass" {
+        Some("password")
+    } else if ["密码", "口令", "パスワード", "비밀번호"]
+        .iter()
+        .any(|w| h.contains(w))
+    {
+        Some("password")
+    } else if h.ends_with("secret") {
+        Some("secret")
+    } else if h.ends_with("token") {
+        Some("token")
+    } else {
+        None
+    }
+}
+
+/// A table row's cells with their byte ranges in `line` (outer pipes dropped, cells trimmed).
+fn table_cells(line: &str) -> Vec<Range<usize>> {
+    let mut cells = Vec::new();
+    let mut start = 0;
+    for (i, c) in line
+        .char_indices()
+        .chain(std::iter::once((line.len(), '|')))
+    {
+        if c == '|' {
+            let raw = &line[start..i];
+            let lead = raw.len() - raw.trim_start().len();
+            cells.push(start + lead..start + lead + raw.trim().len());
+            start = i + 1;
+        }
+    }
+    // `| a | b |`: the empty cells before the first and after the last pipe are not columns.
+    if line.trim_end().ends_with('|') {
+        cells.pop();
+    }
+    if line.trim_start().starts_with('|') && !cells.is_empty() {
+        cells.remove(0);
+    }
+    cells
+}
+
+fn is_separator_row(line: &str) -> bool {
+    let t = line.trim();
+    t.contains("---") && t.contains('|') && t.bytes().all(|b| b"|-: \t".contains(&b))
+}
+
+/// Each cell under a credential's column of a Markdown table becomes the view `password: <cell>`.
+fn markdown_tables(text: &str, out: &mut Vec<View>) {
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        lines.push((offset, raw.trim_end_matches(['\n', '\r'])));
+        offset += raw.len();
+    }
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        let (_, header) = lines[i];
+        if !header.contains('|') || !is_separator_row(lines[i + 1].1) {
+            i += 1;
+            continue;
+        }
+        let columns: Vec<(usize, &str)> = table_cells(header)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(c, r)| credential_header(&header[r]).map(|w| (c, w)))
+            .collect();
+        i += 2;
+        while i < lines.len() && lines[i].1.contains('|') {
+            let (start, row) = lines[i];
+            let cells = table_cells(row);
+            for &(column, word) in &columns {
+                let Some(cell) = cells.get(column) else {
+                    continue;
+                };
+                let value = row[cell.clone()].trim_matches('`');
+                if value.is_empty() || value.len() > 256 {
+                    continue;
+                }
+                let at = start + cell.start + row[cell.clone()].find(value).unwrap_or(0);
+                let prefix = format!("{word}: ");
+                let mut map = vec![at..at + value.len(); prefix.len()];
+                map.extend((0..value.len()).map(|b| at + b..at + b + 1));
+                out.push(View {
+                    text: prefix + value,
+                    origin: at..at + value.len(),
+                    map,
+                });
+            }
+            i += 1;
+        }
     }
 }
 
@@ -346,6 +459,26 @@ mod tests {
         // The quote before it is escaped in the notebook: two bytes for one.
         let q = out[0].parent_range(&(at - 1..at));
         assert_eq!(&text[q], "\\\"");
+    }
+
+    #[test]
+    fn a_credential_column_names_each_cell_of_a_markdown_table() {
+        let text = "| Service | User | Password |\n|---|---|:---:|\n| Grafana | admin | `Kestrel-2024` |\n| Vault | - | |\n\nafter | the table\n";
+        let mut out = Vec::new();
+        views(text, &mut out);
+        // The empty cell of the second row gives nothing.
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].text, "password: Kestrel-2024");
+        let at = out[0].text.find("Kestrel").unwrap();
+        let r = out[0].parent_range(&(at..out[0].text.len()));
+        assert_eq!(&text[r], "Kestrel-2024");
+        // A table without such a column gives nothing.
+        let mut none = Vec::new();
+        views(
+            "| Key | Description |\n| --- | --- |\n| password | the admin's |\n",
+            &mut none,
+        );
+        assert!(none.is_empty());
     }
 
     #[test]
