@@ -69,11 +69,13 @@ fn credential_header(cell: &str) -> Option<&'static str> {
     if h.len() > 32 {
         return None;
     }
-    if h.contains("password") || h.contains("passwd") || h == "pwd" || h == "pass" {
-        Some("password")
-    } else if ["密码", "口令", "パスワード", "비밀번호"]
-        .iter()
-        .any(|w| h.contains(w))
+    if h.contains("password")
+        || h.contains("passwd")
+        || h == "pwd"
+        || h == "pass"
+        || ["密码", "口令", "パスワード", "비밀번호"]
+            .iter()
+            .any(|w| h.contains(w))
     {
         Some("password")
     } else if h.ends_with("secret") {
