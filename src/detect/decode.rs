@@ -146,7 +146,9 @@ fn markdown_tables(text: &str, out: &mut Vec<View>) {
                     continue;
                 };
                 let value = row[cell.clone()].trim_matches('`');
-                if value.is_empty() || value.len() > 256 {
+                // A sentence in another script (`操作员密码在老板手机上`, "the operator's password is on
+                // the owner's phone") says where the password is, not what.
+                if value.is_empty() || value.len() > 256 || !value.is_ascii() {
                     continue;
                 }
                 let at = start + cell.start + row[cell.clone()].find(value).unwrap_or(0);

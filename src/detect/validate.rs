@@ -225,6 +225,30 @@ pub fn is_placeholder(value: &str) -> bool {
     if v.starts_with("%{") || lower.starts_with("{cipher}") {
         return true;
     }
+    // Magento's encrypted configuration values: `0:3:<base64>` (key version, cipher version, ciphertext).
+    if let Some((head, body)) = v.split_once(':').and_then(|(a, rest)| {
+        let (b, body) = rest.split_once(':')?;
+        Some((format!("{a}:{b}"), body))
+    }) {
+        if head.len() <= 5
+            && head.bytes().all(|b| b.is_ascii_digit() || b == b':')
+            && body.len() >= 16
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        {
+            return true;
+        }
+    }
+    // `<paypal secret from the dashboard>` cut at its first space: an instruction's opening word.
+    if v.len() > 1
+        && v.starts_with('<')
+        && v[1..]
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-')
+    {
+        return true;
+    }
     // Maven's encrypted passwords: {base64}. Not the plaintext.
     if v.len() > 10
         && v.starts_with('{')
@@ -543,6 +567,12 @@ mod tests {
         ));
         assert!(!is_placeholder("x${yQ9;mV2+pLk4"));
         assert!(is_placeholder("$(az"));
+        // Magento's encrypted values and an instruction cut at its first space.
+        assert!(is_placeholder(
+            "0:3:XhVkKFCicT6dXX/gIj6Mthy3e9h1peAle0W6Wh1d7VgRPITvvhgPkQ=="
+        ));
+        assert!(is_placeholder("<paypal"));
+        assert!(!is_placeholder("<Kx8!Lm2"));
         assert!(is_placeholder("Kx7Lp-$(cat"));
         assert!(is_placeholder("Winrm-{{"));
         assert!(!is_placeholder("Kx7mQ2vLp9zR("));

@@ -122,6 +122,14 @@ fn blind7_precision_and_recall_meet_the_bar() {
     measure_against("blind7", 150, 0.85);
 }
 
+/// The tenth corpus, written blind on 2026-12-03 as a PHP web agency's repository (WordPress, Laravel,
+/// Magento, Drupal, legacy PHP, deployment configs, Chinese operations notes); first measured at
+/// P 0.922, R 0.875. Its recall floor is 0.85: its README lists what is left out on purpose.
+#[test]
+fn blind8_precision_and_recall_meet_the_bar() {
+    measure_against("blind8", 120, 0.85);
+}
+
 fn measure(corpus: &str, min_rows: usize) {
     measure_against(corpus, min_rows, MIN_RECALL);
 }

@@ -138,14 +138,28 @@ impl Context<'_> {
 }
 
 /// A value that says what it is not or where it comes from (`not-the-client-secret`, `definitely-not-it`,
-/// `from-env`), or a name that says the credential is wrong on purpose (`WRONG_PASSWORD`,
-/// `invalidToken`, `bad_secret`): a test of the failure path or a label, not a credential. Asked by every
-/// rule, not only the classifier's (see `detect::Scanner`).
+/// `from-env`), a name that says the credential is wrong on purpose (`WRONG_PASSWORD`, `invalidToken`,
+/// `bad_secret`), or a name that says the value is public (`RECAPTCHA_SITE_KEY`) or a form's CSRF token
+/// (`_token`): a test of the failure path, a label or no secret. Asked by every rule, not only the
+/// classifier's (see `detect::Scanner`).
 pub fn disowned(v: &str, value_words: &[String], name: Option<&str>) -> bool {
-    (value_words.len() >= 2
-        && v.bytes()
-            .all(|b| b.is_ascii_alphabetic() || b"-_ ".contains(&b))
-        && (negates_identity(value_words) || value_words[0] == "from"))
+    let public_or_form_name = name.is_some_and(|n| {
+        let ws = words(n);
+        // reCAPTCHA, hCaptcha and Turnstile site keys are public; `_token`, `authenticity_token` and
+        // `csrfmiddlewaretoken` are a form's CSRF tokens.
+        ws.ends_with(&["site".to_string(), "key".to_string()])
+            || matches!(
+                n.trim_start_matches('_').to_ascii_lowercase().as_str(),
+                "token" | "authenticity_token" | "csrfmiddlewaretoken" | "requestverificationtoken"
+            ) && n.starts_with('_')
+            || n.eq_ignore_ascii_case("authenticity_token")
+            || n.eq_ignore_ascii_case("csrfmiddlewaretoken")
+    });
+    public_or_form_name
+        || (value_words.len() >= 2
+            && v.bytes()
+                .all(|b| b.is_ascii_alphabetic() || b"-_ ".contains(&b))
+            && (negates_identity(value_words) || value_words[0] == "from"))
         || name.is_some_and(|n| {
             words(n)
                 .first()
@@ -452,6 +466,10 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     {
         return None;
     }
+    // `` `password`, `is_active` ``: backquoted names in a list are SQL columns, not a value.
+    if before.ends_with('`') && ctx.after_comma() && is_identifier_like(v) {
+        return None;
+    }
     // `("username", "password", "message")`: an odd number of bare words in parentheses is a list of
     // names (pytest's argument names), not name-value pairs.
     if ctx.after_comma() && !ctx.positional {
@@ -706,7 +724,14 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         || is_possessive_stand_in(&value_words)
         || (v.len() < 8 && !generated)
         || (v.bytes().all(|b| b.is_ascii_lowercase()) && v.len() < 12);
-    let template = is_template_path(ctx.path);
+    // A weak value in a code comment is documentation's example (` *   'password' => 'sqlpassword',`).
+    let template = is_template_path(ctx.path)
+        || (code && {
+            let t = before.trim_start();
+            ["#", "//", "/*", "* ", "*\t"]
+                .iter()
+                .any(|c| t.starts_with(c))
+        });
     if template && weak {
         return None;
     }
@@ -839,6 +864,47 @@ mod tests {
         assert_eq!(
             conf(".env.example", "PASSWORD=changeme", "changeme", "PASSWORD"),
             None
+        );
+        // Public site keys, a form's CSRF token, SQL column lists, a weak example in a doc comment.
+        assert_eq!(
+            conf(
+                "recaptcha.php",
+                "define( 'HV_RECAPTCHA_SITE_KEY', '6LhisymrmKey8FEBQ5Txg3rC10G4Y3oFNuWTD1cg' );",
+                "6LhisymrmKey8FEBQ5Txg3rC10G4Y3oFNuWTD1cg",
+                "HV_RECAPTCHA_SITE_KEY"
+            ),
+            None
+        );
+        assert_eq!(
+            conf("form.html", "<input type=\"hidden\" name=\"_token\" value=\"xXECGbzKhGRI5e0EmtXuPBDVKLWns42fjbHMTI4V\">", "xXECGbzKhGRI5e0EmtXuPBDVKLWns42fjbHMTI4V", "_token"),
+            None
+        );
+        assert_eq!(
+            conf(
+                "dump.sql",
+                "(`user_id`, `username`, `password`, `is_active`) VALUES",
+                "is_active",
+                "password"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "default.settings.php",
+                " *   'password' => 'sqlpassword',",
+                "sqlpassword",
+                "password"
+            ),
+            None
+        );
+        assert_eq!(
+            conf(
+                "settings.php",
+                "    'password' => 'sqlpassword',",
+                "sqlpassword",
+                "password"
+            ),
+            Some(Confidence::Low)
         );
         // Any long base64 value in a SealedSecret is ciphertext, whatever its first letters.
         let sealed = "kind: SealedSecret\nspec:\n  encryptedData:\n    private_key: pc2vbbpDzfWK440GNab37glhGgmWjE1dV2vPo4OqDprYCXvk6O+hyWjdqRyi7lsW";

@@ -95,11 +95,14 @@ pub fn names_a_digest(name: &str) -> bool {
     if !has(b"md5") && !has(b"sha") {
         return false;
     }
-    words(name).iter().any(|w| {
-        ["md5", "sha1", "sha256", "sha512"]
-            .iter()
-            .any(|h| w.starts_with(h))
-    })
+    // `md5_key`, `sha256Key`: a key for an MD5 or SHA signature (Alipay's, WeChat Pay's), not a digest.
+    let ws = words(name);
+    ws.last().is_none_or(|w| w != "key")
+        && ws.iter().any(|w| {
+            ["md5", "sha1", "sha256", "sha512"]
+                .iter()
+                .any(|h| w.starts_with(h))
+        })
 }
 
 /// Words that end in `pass` without naming a password.
@@ -275,6 +278,14 @@ mod tests {
         assert_eq!(words("KEYSTORE_PASSWORD"), ["keystore", "password"]);
         assert_eq!(words("AWSSecretKey"), ["aws", "secret", "key"]);
         assert_eq!(words("x-api-key"), ["x", "api", "key"]);
+    }
+
+    #[test]
+    fn digest_names_are_digests_but_a_key_named_for_one_is_a_key() {
+        assert!(names_a_digest("md5secret"));
+        assert!(names_a_digest("password_sha256"));
+        assert!(!names_a_digest("md5_key"));
+        assert!(!names_a_digest("password"));
     }
 
     #[test]
