@@ -174,11 +174,15 @@ impl Scanner<'_> {
             } else {
                 // A value that only describes its setting (`USER_PASSWORD = "test-user-password"`) is
                 // no secret whichever rule read it.
-                let describes =
-                    name.is_some_and(|n| {
+                let describes = name.is_some_and(|n| {
                         classify::describes_itself(&normalized, n) || classify::names_a_digest(n)
                     }) || classify::disowned(&normalized, &classify::words(&normalized), name)
-                        || classify::sealed_ciphertext(&normalized, &ctx);
+                        || classify::sealed_ciphertext(&normalized, &ctx)
+                        || classify::public_client_key(&normalized, &ctx)
+                        // A stand-in in a template (`JWT_SECRET=change-me-to-a-long-random-string`
+                        // in `.env.example`) is no secret whichever rule read it.
+                        || (classify::is_template_path(path)
+                            && classify::looks_like_stand_in(&normalized));
                 if describes || validate::validate(rule, &normalized).is_err() {
                     continue;
                 }

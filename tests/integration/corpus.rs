@@ -130,11 +130,25 @@ fn blind8_precision_and_recall_meet_the_bar() {
     measure_against("blind8", 120, 0.85);
 }
 
+/// The eleventh corpus, written blind on 2026-12-03 as a mobile app monorepo (Android, iOS, Expo,
+/// Flutter, fastlane, a backend for the apps, mobile CI); first measured at P 0.842, R 0.849. Its
+/// precision floor is 0.90: it labels Firebase configuration keys (`AIza...` in `google-services.json`)
+/// and Segment write keys false, and keyless reports both on purpose (`blind4` labels the same Firebase
+/// key true); its README says so.
+#[test]
+fn blind9_precision_and_recall_meet_the_bar() {
+    measure_with("blind9", 110, 0.90, 0.85);
+}
+
 fn measure(corpus: &str, min_rows: usize) {
     measure_against(corpus, min_rows, MIN_RECALL);
 }
 
 fn measure_against(corpus: &str, min_rows: usize, min_recall: f64) {
+    measure_with(corpus, min_rows, MIN_PRECISION, min_recall);
+}
+
+fn measure_with(corpus: &str, min_rows: usize, min_precision: f64, min_recall: f64) {
     let labels = labels(corpus);
     let trues = labels.values().filter(|l| l.truth).count();
     let falses = labels.len() - trues;
@@ -192,7 +206,7 @@ fn measure_against(corpus: &str, min_rows: usize, min_recall: f64) {
     );
     println!("{report}");
     assert!(
-        precision >= MIN_PRECISION && recall >= min_recall,
+        precision >= min_precision && recall >= min_recall,
         "{report}"
     );
 }

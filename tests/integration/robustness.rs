@@ -380,6 +380,7 @@ const EXAMPLE_NAMES: &[&str] = &[
     "web.config",
     "Dockerfile",
     "kafka_server_jaas.conf",
+    "build.gradle",
 ];
 
 /// Every built-in rule's examples in a tree, each in a file its path globs admit.

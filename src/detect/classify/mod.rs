@@ -25,7 +25,8 @@ pub use name::{key_kind, names_a_digest, words, KeyKind};
 pub use value::{describes_itself, is_guid, is_wordy, looks_generated, shannon};
 
 use crate::severity::Confidence;
-use path::{is_code_path, is_template_path, is_test_path};
+pub use path::is_template_path;
+use path::{is_code_path, is_test_path};
 use value::*;
 
 /// How much of the value's line on each side the classifier reads.
@@ -195,6 +196,29 @@ fn negates_identity(value_words: &[String]) -> bool {
     })
 }
 
+/// A value with a stand-in's words or template syntax (see `value::is_stand_in`).
+pub fn looks_like_stand_in(v: &str) -> bool {
+    value::is_stand_in(v, &v.to_ascii_lowercase())
+}
+
+/// Keys that an app ships to every client, public by design: RevenueCat's SDK keys (`appl_`, `goog_`,
+/// `amzn_`, `strp_`), Branch's `key_live_`, and any key whose name says search-only, publishable or
+/// public key (Algolia's search key). Firebase's `AIza...` configuration keys and Segment's write keys
+/// stay reported: they are abused when left unrestricted, and the corpora disagree about them. Asked by every rule (see `detect::Scanner`).
+pub fn public_client_key(v: &str, ctx: &Context) -> bool {
+    let sdk_key = v.len() >= 20
+        && ["appl_", "goog_", "amzn_", "strp_", "key_live_", "key_test_"]
+            .iter()
+            .any(|p| v.starts_with(p));
+    let public_name = ctx.name.is_some_and(|n| {
+        let ws = words(n);
+        ws.iter().any(|w| w == "publishable")
+            || ws.ends_with(&["public".to_string(), "key".to_string()])
+            || (ws.iter().any(|w| w == "search") && ws.iter().any(|w| w == "only"))
+    });
+    sdk_key || public_name
+}
+
 /// A long base64 value in a SealedSecret manifest: ciphertext only its cluster's controller can open.
 /// Asked by every rule (see `detect::Scanner`); the file is searched for the marker only for such a value,
 /// so a large file does not cost a search per finding.
@@ -230,7 +254,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     // Code and references.
     let shipped_default =
         SHIPPED_DEFAULTS.contains(&lower.as_str()) && path::runs_with_its_literals(ctx.path);
-    if CODE_WORDS.contains(&lower.as_str()) || (!shipped_default && is_stand_in(v, &lower)) {
+    if CODE_WORDS.contains(&lower.as_str()) || (!shipped_default && value::is_stand_in(v, &lower)) {
         return None;
     }
     if super::validate::is_placeholder(v)
@@ -361,8 +385,9 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     {
         return None;
     }
-    // Publishable (public by design) keys: Stripe `pk_live_`, Mapbox `pk.`.
-    if lower.starts_with("pk.") || lower.starts_with("pk_") {
+    // Publishable (public by design) keys: Stripe `pk_live_`, Mapbox `pk.`, and the client keys of
+    // [`public_client_key`].
+    if lower.starts_with("pk.") || lower.starts_with("pk_") || public_client_key(v, ctx) {
         return None;
     }
     // `<add key="ida:ClientId" value="...">`: the matched text is the setting's name, not its value.
@@ -464,6 +489,11 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     // Another name, not a value: `case "pass", "password":`, `StringVar(&opts.Password, "pass", ...)`.
     if ctx.after_list_separator() && key_kind(v).is_some() && !v.bytes().any(|b| b.is_ascii_digit())
     {
+        return None;
+    }
+    // `case password = "account_password"`: an enum case's raw value is a key's name (a keychain
+    // entry, a form field), not a value.
+    if before.trim_start().starts_with("case ") && is_identifier_like(v) {
         return None;
     }
     // `` `password`, `is_active` ``: backquoted names in a list are SQL columns, not a value.
