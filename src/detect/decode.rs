@@ -50,11 +50,7 @@ pub fn views(text: &str, out: &mut Vec<View>) {
     if text.contains("\"cell_type\"") && text.contains("\"source\"") {
         notebook_cells(text, out);
     }
-    if text.contains("|---")
-        || text.contains("| ---")
-        || text.contains("|:--")
-        || text.contains("| :--")
-    {
+    if holds_a_table_separator(text) {
         markdown_tables(text, out);
     }
 }
@@ -110,6 +106,21 @@ fn table_cells(line: &str) -> Vec<Range<usize>> {
         cells.remove(0);
     }
     cells
+}
+
+/// A line like `|---|:---:|` somewhere in `text`, found with one search for `---` (every file is asked);
+/// each line is looked at once, however many `---` it holds.
+fn holds_a_table_separator(text: &str) -> bool {
+    let mut checked = 0;
+    text.match_indices("---").any(|(at, _)| {
+        if at < checked {
+            return false;
+        }
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        checked = end;
+        is_separator_row(&text[start..end])
+    })
 }
 
 fn is_separator_row(line: &str) -> bool {
