@@ -172,18 +172,9 @@ impl Scanner<'_> {
                     None => continue,
                 }
             } else {
-                // A value that only describes its setting (`USER_PASSWORD = "test-user-password"`) is
-                // no secret whichever rule read it.
-                let describes = name.is_some_and(|n| {
-                        classify::describes_itself(&normalized, n) || classify::names_a_digest(n)
-                    }) || classify::disowned(&normalized, &classify::words(&normalized), name)
-                        || classify::sealed_ciphertext(&normalized, &ctx)
-                        || classify::public_client_key(&normalized, &ctx)
-                        // A stand-in in a template (`JWT_SECRET=change-me-to-a-long-random-string`
-                        // in `.env.example`) is no secret whichever rule read it.
-                        || (classify::is_template_path(path)
-                            && classify::looks_like_stand_in(&normalized));
-                if describes || validate::validate(rule, &normalized).is_err() {
+                if classify::vetoed_for_every_rule(&normalized, &ctx)
+                    || validate::validate(rule, &normalized).is_err()
+                {
                     continue;
                 }
                 // A rule that names the setting gets the classifier's grading of the value (a

@@ -25,8 +25,7 @@ pub use name::{key_kind, names_a_digest, words, KeyKind};
 pub use value::{describes_itself, is_guid, is_wordy, looks_generated, shannon};
 
 use crate::severity::Confidence;
-pub use path::is_template_path;
-use path::{is_code_path, is_test_path};
+use path::{is_code_path, is_template_path, is_test_path};
 use value::*;
 
 /// How much of the value's line on each side the classifier reads.
@@ -141,9 +140,9 @@ impl Context<'_> {
 /// A value that says what it is not or where it comes from (`not-the-client-secret`, `definitely-not-it`,
 /// `from-env`), a name that says the credential is wrong on purpose (`WRONG_PASSWORD`, `invalidToken`,
 /// `bad_secret`), or a name that says the value is public (`RECAPTCHA_SITE_KEY`) or a form's CSRF token
-/// (`_token`): a test of the failure path, a label or no secret. Asked by every rule, not only the
-/// classifier's (see `detect::Scanner`).
-pub fn disowned(v: &str, value_words: &[String], name: Option<&str>) -> bool {
+/// (`_token`): a test of the failure path, a label or no secret. Asked by every rule (see
+/// [`vetoed_for_every_rule`]).
+fn disowned(v: &str, value_words: &[String], name: Option<&str>) -> bool {
     let public_or_form_name = name.is_some_and(|n| {
         let ws = words(n);
         // reCAPTCHA, hCaptcha and Turnstile site keys are public; `_token`, `authenticity_token` and
@@ -196,16 +195,26 @@ fn negates_identity(value_words: &[String]) -> bool {
     })
 }
 
-/// A value with a stand-in's words or template syntax (see `value::is_stand_in`).
-pub fn looks_like_stand_in(v: &str) -> bool {
-    value::is_stand_in(v, &v.to_ascii_lowercase())
+/// What no rule reports, whichever found the value: a value that only describes its setting
+/// (`USER_PASSWORD = "test-user-password"`) or a digest's name, a value or name that disowns it
+/// ([`disowned`]), SealedSecret ciphertext, a public client key, and a stand-in in a template file
+/// (`JWT_SECRET=change-me-to-a-long-random-string` in `.env.example`). [`classify`] makes the same checks
+/// among its own; a rule without the classifier asks this instead, and keeps its own checks beside it.
+pub fn vetoed_for_every_rule(v: &str, ctx: &Context) -> bool {
+    ctx.name
+        .is_some_and(|n| describes_itself(v, n) || names_a_digest(n))
+        || disowned(v, &words(v), ctx.name)
+        || sealed_ciphertext(v, ctx)
+        || public_client_key(v, ctx)
+        || (is_template_path(ctx.path) && value::is_stand_in(v, &v.to_ascii_lowercase()))
 }
 
 /// Keys that an app ships to every client, public by design: RevenueCat's SDK keys (`appl_`, `goog_`,
 /// `amzn_`, `strp_`), Branch's `key_live_`, and any key whose name says search-only, publishable or
 /// public key (Algolia's search key). Firebase's `AIza...` configuration keys and Segment's write keys
-/// stay reported: they are abused when left unrestricted, and the corpora disagree about them. Asked by every rule (see `detect::Scanner`).
-pub fn public_client_key(v: &str, ctx: &Context) -> bool {
+/// stay reported: they are abused when left unrestricted, and the corpora disagree about them.
+/// Asked by every rule (see [`vetoed_for_every_rule`]).
+fn public_client_key(v: &str, ctx: &Context) -> bool {
     let sdk_key = v.len() >= 20
         && ["appl_", "goog_", "amzn_", "strp_", "key_live_", "key_test_"]
             .iter()
@@ -220,9 +229,9 @@ pub fn public_client_key(v: &str, ctx: &Context) -> bool {
 }
 
 /// A long base64 value in a SealedSecret manifest: ciphertext only its cluster's controller can open.
-/// Asked by every rule (see `detect::Scanner`); the file is searched for the marker only for such a value,
+/// Asked by every rule (see [`vetoed_for_every_rule`]); the file is searched for the marker only for such a value,
 /// so a large file does not cost a search per finding.
-pub fn sealed_ciphertext(v: &str, ctx: &Context) -> bool {
+fn sealed_ciphertext(v: &str, ctx: &Context) -> bool {
     v.len() >= 64
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
