@@ -659,7 +659,14 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
                 .iter()
                 .any(|e| lower_path.ends_with(e));
             let block = before.rsplit(['`', '"']).next().unwrap_or(before);
+            // `buf[pass] = close;`: a subscript assigned in code is an expression, not a setting.
+            let subscript = before
+                .trim_end()
+                .trim_end_matches(['=', ':'])
+                .trim_end()
+                .ends_with(']');
             let config_block = !declares
+                && !subscript
                 && !quotes_literals
                 && name_is_config
                 // The block may open inside a string on the same line:
@@ -964,6 +971,10 @@ mod tests {
                 "client.Token(os.Getenv(",
                 "token"
             ),
+            None
+        );
+        assert_eq!(
+            conf("errs.rs", "        buf[pass] = close;", "close", "pass"),
             None
         );
         assert_eq!(
