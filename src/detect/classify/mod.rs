@@ -65,6 +65,14 @@ impl Context<'_> {
         &self.text[line_start..self.start]
     }
 
+    /// The value's line is a comment (`# ...`, `// ...`, `-- ...`, ` * ...` in a doc block).
+    fn in_comment(&self) -> bool {
+        let t = self.before().trim_start();
+        ["#", "//", "--", "/*", "* ", "*\t"]
+            .iter()
+            .any(|c| t.starts_with(c))
+    }
+
     /// The separator before the value is a comma.
     fn after_comma(&self) -> bool {
         let b = self
@@ -147,13 +155,10 @@ fn disowned(v: &str, value_words: &[String], name: Option<&str>) -> bool {
         let ws = words(n);
         // reCAPTCHA, hCaptcha and Turnstile site keys are public; `_token`, `authenticity_token` and
         // `csrfmiddlewaretoken` are a form's CSRF tokens.
+        let bare = n.trim_start_matches('_').to_ascii_lowercase();
         ws.ends_with(&["site".to_string(), "key".to_string()])
-            || matches!(
-                n.trim_start_matches('_').to_ascii_lowercase().as_str(),
-                "token" | "authenticity_token" | "csrfmiddlewaretoken" | "requestverificationtoken"
-            ) && n.starts_with('_')
-            || n.eq_ignore_ascii_case("authenticity_token")
-            || n.eq_ignore_ascii_case("csrfmiddlewaretoken")
+            || matches!(bare.as_str(), "authenticity_token" | "csrfmiddlewaretoken")
+            || (n.starts_with('_') && matches!(bare.as_str(), "token" | "requestverificationtoken"))
     });
     public_or_form_name
         || (value_words.len() >= 2
@@ -684,12 +689,8 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
                 && !v.contains('.');
             // A comment is prose: `# initial admin password: Portal-Admin-2024!` states the value,
             // when it reads like one (letters and digits, not a name).
-            let comment = {
-                let t = before.trim_start();
-                ["#", "//", "--", "/*", "* "]
-                    .iter()
-                    .any(|c| t.starts_with(c))
-            } && v.bytes().any(|b| b.is_ascii_digit())
+            let comment = ctx.in_comment()
+                && v.bytes().any(|b| b.is_ascii_digit())
                 && v.bytes().any(|b| b.is_ascii_alphabetic())
                 && !is_identifier_like(v);
             if !config_block && !comment {
@@ -771,13 +772,7 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         || (v.len() < 8 && !generated)
         || (v.bytes().all(|b| b.is_ascii_lowercase()) && v.len() < 12);
     // A weak value in a code comment is documentation's example (` *   'password' => 'sqlpassword',`).
-    let template = is_template_path(ctx.path)
-        || (code && {
-            let t = before.trim_start();
-            ["#", "//", "/*", "* ", "*\t"]
-                .iter()
-                .any(|c| t.starts_with(c))
-        });
+    let template = is_template_path(ctx.path) || (code && ctx.in_comment());
     if template && weak {
         return None;
     }
