@@ -441,8 +441,10 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
             // `NetworkCredential::new("", $pw).Password, "Machine"` reads a property off a call.
             let r = rest.trim_end().as_bytes();
             let public = r.len() >= 6 && r[r.len() - 6..].eq_ignore_ascii_case(b"public");
-            let property_of_call =
-                rest.ends_with(").") || (name.starts_with('.') && rest.ends_with(')'));
+            // A builder's setter takes the value as its argument (`.username("app").password("x")`):
+            // the name is then the call's, not a property read off the call before it.
+            let property_of_call = separator != "("
+                && (rest.ends_with(").") || (name.starts_with('.') && rest.ends_with(')')));
             if rest.ends_with('/') || tuple || public || property_of_call {
                 return None;
             }
@@ -1528,5 +1530,9 @@ mod tests {
         let v = "Kq8zTw3LmR5vNp2X";
         assert!(conf("a.env", &format!("private_key: {v}"), v, "private_key").is_some());
         assert!(conf("a.py", &format!(r#"put("password", "{v}")"#), v, "password").is_some());
+        // A builder's setter after another call takes the value as its argument.
+        let chain =
+            format!(r#"DataSourceBuilder.create().username("app").password("{v}").build();"#);
+        assert!(conf("Db.java", &chain, v, ".password").is_some());
     }
 }
