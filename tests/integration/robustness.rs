@@ -381,6 +381,8 @@ const EXAMPLE_NAMES: &[&str] = &[
     "Dockerfile",
     "kafka_server_jaas.conf",
     "build.gradle",
+    "Kconfig",
+    "nvs.csv",
 ];
 
 /// Every built-in rule's examples in a tree, each in a file its path globs admit.

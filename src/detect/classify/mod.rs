@@ -116,16 +116,26 @@ impl Context<'_> {
         b.ends_with(',') || b.ends_with('(')
     }
 
-    /// The value is a URL query parameter's (`?private_token=...`, `&refreshToken=...`): data, even in code.
+    /// The value is a URL query parameter's (`?private_token=...`, `&refreshToken=...`) or a `NAME=value`
+    /// pair's inside a string: data, even in code.
     fn in_query(&self) -> bool {
         let b = self.before();
         let Some(eq) = b.strip_suffix('=') else {
             return false;
         };
         // The character before the parameter's name (any character, multi-byte ones included).
+        // A `NAME=value` pair that opens a string (`"Search__AdminKey=..."`, `--data 'client_secret=...'`)
+        // is data too, like a query parameter.
+        let string_pair = || {
+            eq.char_indices()
+                .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+                .is_some_and(|(_, c)| matches!(c, '"' | '\''))
+                && self.after().starts_with(['"', '\'', '&'])
+        };
         eq.char_indices()
             .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
             .is_some_and(|(_, c)| matches!(c, '?' | '&' | '#'))
+            || string_pair()
     }
 
     /// The value's line after it, at most [`CONTEXT`] bytes.
@@ -210,9 +220,16 @@ pub fn vetoed_for_every_rule(v: &str, ctx: &Context) -> bool {
         .is_some_and(|n| describes_itself(v, n) || names_a_digest(n))
         || disowned(v, &words(v), ctx.name)
         || sealed_ciphertext(v, ctx)
+        || v.starts_with(DPAPI_BLOB)
         || public_client_key(v, ctx)
+        || value::holds_a_slot(v)
         || (is_template_path(ctx.path) && value::is_stand_in(v, &v.to_ascii_lowercase()))
 }
+
+/// The base64 of the header every Windows DPAPI blob starts with: NuGet's encrypted `Password`, a
+/// publish profile's `EncryptedPassword`, PowerShell's `ConvertFrom-SecureString` output. Ciphertext
+/// that only the machine or user who wrote it can open.
+const DPAPI_BLOB: &str = "AQAAANCMnd8BFdERjHoAwE";
 
 /// Keys that an app ships to every client, public by design: RevenueCat's SDK keys (`appl_`, `goog_`,
 /// `amzn_`, `strp_`), Branch's `key_live_`, and any key whose name says search-only, publishable or
@@ -224,13 +241,23 @@ fn public_client_key(v: &str, ctx: &Context) -> bool {
         && ["appl_", "goog_", "amzn_", "strp_", "key_live_", "key_test_"]
             .iter()
             .any(|p| v.starts_with(p));
+    // Stripe's PaymentIntent and SetupIntent `client_secret` (`pi_..._secret_...`) is handed to the
+    // browser to confirm one payment.
+    let intent_secret = ["pi_", "seti_"].iter().any(|p| v.starts_with(p)) && v.contains("_secret_");
+    // A Sentry DSN's key (`https://<32 hex>@o1.ingest.sentry.io/2`) only submits events, by design
+    // from every client.
+    let sentry_dsn = {
+        let line = format!("{}{}", ctx.before(), ctx.after()).to_ascii_lowercase();
+        line.contains("sentry") || ctx.before().to_ascii_lowercase().contains("dsn")
+    } && v.len() == 32
+        && v.bytes().all(|b| b.is_ascii_hexdigit());
     let public_name = ctx.name.is_some_and(|n| {
         let ws = words(n);
         ws.iter().any(|w| w == "publishable")
             || ws.ends_with(&["public".to_string(), "key".to_string()])
             || (ws.iter().any(|w| w == "search") && ws.iter().any(|w| w == "only"))
     });
-    sdk_key || public_name
+    sdk_key || intent_secret || sentry_dsn || public_name
 }
 
 /// A long base64 value in a SealedSecret manifest: ciphertext only its cluster's controller can open.
@@ -268,12 +295,30 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     // Code and references.
     let shipped_default =
         SHIPPED_DEFAULTS.contains(&lower.as_str()) && path::runs_with_its_literals(ctx.path);
-    if CODE_WORDS.contains(&lower.as_str()) || (!shipped_default && value::is_stand_in(v, &lower)) {
+    if CODE_WORDS.contains(&lower.as_str())
+        || (!shipped_default && value::is_stand_in(v, &lower))
+        || value::holds_a_slot(v)
+    {
         return None;
     }
     if super::validate::is_placeholder(v)
         && !WEAK_VALUES.contains(&lower.as_str())
         && !shipped_default
+    {
+        return None;
+    }
+    // Inside a template expression (`"{{ lookup('hashi_vault', 'secret=...') }}"`) every word is the
+    // template's code; `@{store:key}` is Telegraf's secret-store reference.
+    // A literal the template quotes (`{{ 'x' | password_hash('sha512') }}`) is still a literal.
+    let before = ctx.before();
+    if (before
+        .rfind("{{")
+        .is_some_and(|i| !before[i..].contains("}}"))
+        && !before.ends_with(['\'', '"']))
+        || v.starts_with("@{")
+        || before
+            .rfind("@{")
+            .is_some_and(|i| !before[i..].contains('}'))
     {
         return None;
     }
@@ -413,13 +458,12 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         return None;
     }
     // Encrypted values: sops (`ENC[AES256_GCM,...]`) and SealedSecret ciphertexts.
-    if lower.starts_with("enc[") || sealed_ciphertext(v, ctx) {
+    if lower.starts_with("enc[") || v.starts_with(DPAPI_BLOB) || sealed_ciphertext(v, ctx) {
         return None;
     }
     // The name, as the text before the value spells it: a path segment (`/run/secrets/jwt_secret`), one
     // target of a tuple assignment (`user, pass := "u", os.Getenv(...)`) or a psql variable
     // (`PASSWORD :'app_password'`) is not the value's name.
-    let before = ctx.before();
     if let Some(name) = ctx.name {
         let head = before
             .trim_end_matches(['"', '\'', '`', '\\', '(', '{', ' ', '\t'])
@@ -1530,6 +1574,78 @@ mod tests {
         let v = "Kq8zTw3LmR5vNp2X";
         assert!(conf("a.env", &format!("private_key: {v}"), v, "private_key").is_some());
         assert!(conf("a.py", &format!(r#"put("password", "{v}")"#), v, "password").is_some());
+        // Slots, ciphertext and references that look like values.
+        for (path, line, value, name) in [
+            (
+                ".env.example",
+                "SENDGRID_API_KEY=SG.<id>.<secret>",
+                "SG.<id>.<secret>",
+                "SENDGRID_API_KEY",
+            ),
+            (
+                "x.py",
+                r#"print(f"password={password!r}")"#,
+                "{password!r}",
+                "password",
+            ),
+            (
+                "NuGet.Config",
+                r#"<add key="Password" value="AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAAx7Lq2Zp9"/>"#,
+                "AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAAx7Lq2Zp9",
+                "Password",
+            ),
+            (
+                "t.conf",
+                r#"headers = {"Authorization" = "Bearer @{store:api_token}"}"#,
+                "api_token",
+                "store",
+            ),
+            (
+                "all.yml",
+                r#"pw: "{{ lookup('vault', 'secret=ops/grafana:password') }}""#,
+                "ops/grafana:password",
+                "secret",
+            ),
+            (
+                ".env",
+                "SENTRY_DSN=https://b2d2a295c318eddf0950c477a8823f66@o1.ingest.sentry.io/2",
+                "b2d2a295c318eddf0950c477a8823f66",
+                "SENTRY_DSN",
+            ),
+            (
+                "c.yml",
+                r#""client_secret": "pi_3ziNQ1qi0Od7qcEQ_secret_POoK6kyNBSJ2AhR1S95""#,
+                "pi_3ziNQ1qi0Od7qcEQ_secret_POoK6kyNBSJ2AhR1S95",
+                "client_secret",
+            ),
+            (
+                ".env.example",
+                "JWT_SIGNING_KEY=change-me-to-64-random-hex-chars",
+                "change-me-to-64-random-hex-chars",
+                "JWT_SIGNING_KEY",
+            ),
+        ] {
+            assert_eq!(conf(path, line, value, name), None, "{line}");
+        }
+        // ... and the values beside them that stay.
+        let quoted_literal = r#"password: "{{ 'Deploy-Tf-Wombat-52' | password_hash('sha512') }}""#;
+        assert!(conf(
+            "tasks.yml",
+            quoted_literal,
+            "Deploy-Tf-Wombat-52",
+            "password"
+        )
+        .is_some());
+        let odbc = "Driver={ODBC Driver 18};Server=tcp:db;UID=svc;PWD={Xq7!pL;2#vR9sT4}";
+        assert!(conf("a.txt", odbc, "{Xq7!pL;2#vR9sT4}", "PWD").is_some());
+        let pair = r#"  "Search__AdminKey=A3A2CC333841184E7D6D198BD8EA8912" `"#;
+        assert!(conf(
+            "a.ps1",
+            pair,
+            "A3A2CC333841184E7D6D198BD8EA8912",
+            "Search__AdminKey"
+        )
+        .is_some());
         // A builder's setter after another call takes the value as its argument.
         let chain =
             format!(r#"DataSourceBuilder.create().username("app").password("{v}").build();"#);

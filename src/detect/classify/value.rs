@@ -281,7 +281,7 @@ pub fn is_stand_in(v: &str, lower: &str) -> bool {
 /// substring searches each were a tenth of a scan. The first [`STAND_IN_MARKS`] patterns make any value
 /// a stand-in: templates (`%(`, `{{`, `{%`, `${`, `#{`), printf and .NET format items (`%s`, `%d`, `%v`,
 /// `{0}`), masks (`redacted`, `***`, `…`, `...`) and instructions about the value (`at_least`,
-/// `characters`). The rest are words that do so unless the value looks
+/// `characters`, `-chars`, `random-`). The rest are words that do so unless the value looks
 /// generated.
 static STAND_IN_PARTS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
@@ -303,6 +303,10 @@ static STAND_IN_PARTS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
             "at_least",
             "atleast",
             "characters",
+            "-chars",
+            "_chars",
+            "random-",
+            "random_",
             "your",
             "here",
             "insert",
@@ -318,4 +322,37 @@ static STAND_IN_PARTS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         ])
         .expect("plain literals")
     });
-const STAND_IN_MARKS: usize = 16;
+const STAND_IN_MARKS: usize = 20;
+
+/// The value holds a slot to fill in: `SG.<id>.<secret>`, `{os.environ['X']}` (an f-string or a format
+/// string's field). Asked by every rule, since a provider's shape may wrap the slot.
+pub fn holds_a_slot(v: &str) -> bool {
+    let angle = v.match_indices('<').any(|(i, _)| {
+        let rest = &v[i + 1..];
+        rest.find('>').is_some_and(|j| {
+            j > 0
+                && rest[..j]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-' || b == b' ')
+        })
+    });
+    // A field is an expression (`{os.environ['X']}`, `{self.password}`); an ODBC value in braces
+    // (`PWD={Xq7!pL;2#vR9}`) is a password.
+    // Python's conversions (`{password!r}`) mark a field too.
+    let field = v.strip_prefix('{').is_some_and(|rest| {
+        let inner = rest.split('}').next().unwrap_or("");
+        let (expr, conversion) = match inner.find('!') {
+            Some(i) => (&inner[..i], &inner[i..]),
+            None => (inner, ""),
+        };
+        expr.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && expr
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.[]()'\"".contains(&b))
+            && (expr.bytes().any(|b| b"._[(".contains(&b))
+                || ["!r", "!s", "!a"]
+                    .iter()
+                    .any(|c| conversion == *c || conversion.starts_with(&format!("{c}:"))))
+    });
+    angle || field
+}
