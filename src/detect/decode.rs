@@ -78,9 +78,51 @@ fn credential_header(cell: &str) -> Option<&'static str> {
         Some("secret")
     } else if h.ends_with("token") {
         Some("token")
+    } else if NAMED_KEYS.contains(&h.replace([' ', '_', '-'], "").as_str()) {
+        Some("api_key")
     } else {
         None
     }
+}
+
+/// Headers and labels that name a key credential (`AppKey`, `API key`, `Access Key`); a bare `Key`
+/// names settings.
+const NAMED_KEYS: &[&str] = &[
+    "apikey",
+    "appkey",
+    "accesskey",
+    "secretkey",
+    "privatekey",
+    "accountkey",
+    "subscriptionkey",
+    "masterkey",
+    "adminkey",
+    "sharedkey",
+    "encryptionkey",
+    "signingkey",
+    "storagekey",
+    "nwkkey",
+    "nwkskey",
+    "appskey",
+];
+
+/// The label of a row of a two-column `| Name | Value |` table, as [`credential_header`] reads a
+/// header: `| Client Secret | ... |`, `| Verification Token (deprecated) | ... |`.
+fn credential_label(cell: &str) -> Option<&'static str> {
+    credential_header(cell.split('(').next().unwrap_or(cell))
+}
+
+/// A header row whose second cell heads values (`| Setting | Value |`), so that each row's first cell
+/// names the value beside it.
+fn heads_values(header: &str, cells: &[Range<usize>]) -> bool {
+    cells.len() == 2
+        && matches!(
+            header[cells[1].clone()]
+                .trim_matches(['*', '`', '_', ' '])
+                .to_lowercase()
+                .as_str(),
+            "value" | "values" | "wert" | "valor" | "valeur" | "值"
+        )
 }
 
 /// A table row's cells with their byte ranges in `line` (outer pipes dropped, cells trimmed).
@@ -143,7 +185,9 @@ fn markdown_tables(text: &str, out: &mut Vec<View>) {
             i += 1;
             continue;
         }
-        let columns: Vec<(usize, &str)> = table_cells(header)
+        let header_cells = table_cells(header);
+        let labelled_rows = heads_values(header, &header_cells);
+        let columns: Vec<(usize, &str)> = header_cells
             .into_iter()
             .enumerate()
             .filter_map(|(c, r)| credential_header(&header[r]).map(|w| (c, w)))
@@ -159,7 +203,15 @@ fn markdown_tables(text: &str, out: &mut Vec<View>) {
         while i < lines.len() && lines[i].1.contains('|') {
             let (start, row) = lines[i];
             let cells = table_cells(row);
-            for &(column, word) in &columns {
+            let label = labelled_rows
+                .then(|| {
+                    cells
+                        .first()
+                        .and_then(|c| credential_label(&row[c.clone()]))
+                })
+                .flatten()
+                .map(|w| (1, w));
+            for &(column, word) in columns.iter().chain(label.iter()) {
                 let Some(cell) = cells.get(column) else {
                     continue;
                 };
@@ -505,6 +557,16 @@ mod tests {
             let r = out[0].parent_range(&(at..at + value.len()));
             assert_eq!(&text[r], value);
         }
+        // A `| Name | Value |` table: each row's label names its value; a key named for what it is
+        // (`AppKey`) is a credential's column too.
+        let mut rows = Vec::new();
+        views(
+            "| credential | value |\n| --- | --- |\n| Client ID | `5931408` |\n| Client Secret | `ddb21eab8f2c` |\n| Verification Token (old) | `RyhKH19w` |\n\n| dev | AppKey |\n|---|---|\n| ft-01 | `69C5D209DA23` |\n",
+            &mut rows,
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].text, "secret: ddb21eab8f2c\ntoken: RyhKH19w\n");
+        assert_eq!(rows[1].text, "api_key: 69C5D209DA23\n");
         // A table without such a column gives nothing.
         let mut none = Vec::new();
         views(

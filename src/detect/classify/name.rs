@@ -63,14 +63,14 @@ const KEY_QUALIFIERS: &[&str] = &[
 #[rustfmt::skip]
 const NOT_SECRET_KEYS: &[&str] = &[
     "foreign", "primary", "sort", "partition", "row", "cache", "idempotency", "lookup", "map",
-    "dict", "object", "bucket", "s3", "i18n", "translation", "message", "label", "group",
+    "dict", "object", "bucket", "s3", "i18n", "translation", "message", "label",
     "composite", "unique", "index", "shard", "dedup", "deduplication", "correlation", "entity",
     "resource", "file", "path", "field", "column", "table", "query", "config", "setting",
     "property", "attribute", "header", "item", "record", "node", "join", "hot", "shortcut",
     "keyboard", "press", "up", "down", "sub", "parent", "child", "next", "prev", "previous",
     "first", "last", "max", "min", "cursor", "state", "event", "metric", "tag", "context", "store",
     "storage-class", "registry", "hash", "type", "kind", "name", "id", "json", "yaml", "dictionary",
-    "enum", "range", "scan", "start", "end", "search", "filter", "order", "group", "cluster",
+    "enum", "range", "scan", "start", "end", "search", "filter", "order", "cluster",
     "template", "variable", "var", "env", "locale", "lang", "i", "k", "the", "this", "my", "your",
     "default", "custom", "dynamic", "static", "route", "url", "uri", "link", "anchor",
 ];
