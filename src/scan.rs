@@ -496,7 +496,7 @@ impl<'a> FileScanner<'a> {
     fn scan_text(&mut self, display: &str, text: &source::Text<'_>) -> Vec<Finding> {
         let mut candidates = self.scanner.scan(display, &text.text);
         self.views.clear();
-        decode::views(&text.text, &mut self.views);
+        decode::views(display, &text.text, &mut self.views);
         for view in &self.views {
             let decoded = self.scanner.scan(display, &view.text);
             if decoded.is_empty() {

@@ -9,6 +9,7 @@
 //! - Jupyter notebooks: each cell's source is a JSON array of escaped strings (`api_key=\"...\"`), so
 //!   the code a rule expects exists only after decoding. The cell is presented as the code it holds, with
 //!   an exact map back to the notebook's bytes, so a finding keeps its own line and column.
+//! - A file named for a password, secret or token that holds one word (a Compose secret's file).
 //! - Markdown tables: a column headed "Password" (or 密码, secret, token) names every cell below it, but
 //!   no cell says so on its own line (`| Grafana | admin | Kestrel-2024 |`). Each such cell is presented
 //!   as `password: <cell>`, mapped to the cell's bytes.
@@ -39,8 +40,11 @@ impl View {
     }
 }
 
-/// Appends the decoded views of `text` to `out`.
-pub fn views(text: &str, out: &mut Vec<View>) {
+/// Appends the decoded views of `text`, the content of the file at `path`, to `out`.
+pub fn views(path: &str, text: &str, out: &mut Vec<View>) {
+    if let Some(view) = secret_file(path, text) {
+        out.push(view);
+    }
     if is_kubernetes_secret(text) {
         kubernetes_secret_data(text, out);
     }
@@ -123,6 +127,38 @@ fn heads_values(header: &str, cells: &[Range<usize>]) -> bool {
                 .as_str(),
             "value" | "values" | "wert" | "valor" | "valeur" | "值"
         )
+}
+
+/// A file whose name says what it holds and that holds one word: `secrets/db_password.txt` (a Compose
+/// secret), `admin_password`, `api_token.txt`. The word is presented as `password: <word>`, reported at
+/// the word. Templates (`db_password.txt.example`) keep their extension and are not such files.
+fn secret_file(path: &str, text: &str) -> Option<View> {
+    let file = path.rsplit(['/', '\\']).next()?.to_ascii_lowercase();
+    let stem = file.strip_suffix(".txt").unwrap_or(&file);
+    if stem.contains('.') || text.len() > 512 {
+        return None;
+    }
+    let word = if stem.contains("password") || stem.contains("passwd") {
+        "password"
+    } else if stem.ends_with("secret") {
+        "secret"
+    } else if stem.ends_with("token") {
+        "token"
+    } else if stem.ends_with("api_key") || stem.ends_with("apikey") || stem.ends_with("api-key") {
+        "api_key"
+    } else {
+        return None;
+    };
+    let value = text.trim();
+    if value.is_empty() || value.len() > 256 || value.contains(char::is_whitespace) {
+        return None;
+    }
+    let at = text.find(value)?;
+    Some(View {
+        text: format!("{word}: {value}\n"),
+        origin: at..at + value.len(),
+        map: Vec::new(),
+    })
 }
 
 /// A table row's cells with their byte ranges in `line` (outer pipes dropped, cells trimmed).
@@ -500,7 +536,7 @@ mod tests {
     fn secret_data_values_are_decoded_with_their_origin() {
         let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  DB_PASSWORD: U3VwM3JTM2NyZXQh\n  empty: \"\"\ntype: Opaque\n";
         let mut out = Vec::new();
-        views(text, &mut out);
+        views("notes.md", text, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].text, "DB_PASSWORD: Sup3rS3cret!");
         assert_eq!(&text[out[0].origin.clone()], "U3VwM3JTM2NyZXQh");
@@ -510,7 +546,7 @@ mod tests {
     fn escaped_punctuation_is_presented_plain() {
         let text = "a=1\n  \"AccountKey\": \"ab\\u002Bcd\\u003D\"\nurl=jdbc\\:sqlserver\\://h;password\\=x\n";
         let mut out = Vec::new();
-        views(text, &mut out);
+        views("notes.md", text, &mut out);
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].text, "  \"AccountKey\": \"ab+cd=\"");
         assert_eq!(
@@ -524,7 +560,7 @@ mod tests {
     fn a_secret_ending_a_source_string_ends_inside_it() {
         let text = "{\"cell_type\": \"code\", \"source\": [\"%env T=abcd\", \"x = 1\"]}";
         let mut out = Vec::new();
-        views(text, &mut out);
+        views("notes.md", text, &mut out);
         let at = out[0].text.find("abcd").unwrap();
         assert_eq!(&text[out[0].parent_range(&(at..at + 4))], "abcd");
     }
@@ -533,7 +569,7 @@ mod tests {
     fn notebook_cells_are_presented_as_code_mapped_to_their_escaped_bytes() {
         let text = "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n    \"client = C(\\n\",\n    \"    key=\\\"abc\\\",\\n\",\n    \")\"\n]}]}\n";
         let mut out = Vec::new();
-        views(text, &mut out);
+        views("notes.md", text, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].text, "client = C(\n    key=\"abc\",\n)");
         let at = out[0].text.find("abc").unwrap();
@@ -548,7 +584,7 @@ mod tests {
     fn a_credential_column_names_each_cell_of_a_markdown_table() {
         let text = "| Service | User | Password |\n|---|---|:---:|\n| Grafana | admin | `Kestrel-2024` |\n| Vault | - | |\n| MinIO | ops | Quarry-88 |\n\nafter | the table\n";
         let mut out = Vec::new();
-        views(text, &mut out);
+        views("notes.md", text, &mut out);
         // One view for the table, a line per non-empty cell of the column.
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].text, "password: Kestrel-2024\npassword: Quarry-88\n");
@@ -561,7 +597,7 @@ mod tests {
         // (`AppKey`) is a credential's column too.
         let mut rows = Vec::new();
         views(
-            "| credential | value |\n| --- | --- |\n| Client ID | `5931408` |\n| Client Secret | `ddb21eab8f2c` |\n| Verification Token (old) | `RyhKH19w` |\n\n| dev | AppKey |\n|---|---|\n| ft-01 | `69C5D209DA23` |\n",
+"notes.md", "| credential | value |\n| --- | --- |\n| Client ID | `5931408` |\n| Client Secret | `ddb21eab8f2c` |\n| Verification Token (old) | `RyhKH19w` |\n\n| dev | AppKey |\n|---|---|\n| ft-01 | `69C5D209DA23` |\n",
             &mut rows,
         );
         assert_eq!(rows.len(), 2);
@@ -570,6 +606,7 @@ mod tests {
         // A table without such a column gives nothing.
         let mut none = Vec::new();
         views(
+            "notes.md",
             "| Key | Description |\n| --- | --- |\n| password | the admin's |\n",
             &mut none,
         );
@@ -577,9 +614,34 @@ mod tests {
     }
 
     #[test]
+    fn a_file_named_for_a_password_presents_its_one_word() {
+        let text = "WXW5abVrRh16q2vKCOG8\n";
+        let mut out = Vec::new();
+        views("homelab/grafana/admin_password.txt", text, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].text, "password: WXW5abVrRh16q2vKCOG8\n");
+        assert_eq!(&text[out[0].origin.clone()], "WXW5abVrRh16q2vKCOG8");
+        // Templates, other files and files of sentences are left alone.
+        for (path, text) in [
+            ("secrets/db_password.txt.example", "WXW5abVrRh16q2vKCOG8\n"),
+            ("docs/passwords.md", "WXW5abVrRh16q2vKCOG8\n"),
+            ("secrets/db_password.txt", "put the password here\n"),
+            ("src/token.go", "package token\n"),
+        ] {
+            let mut none = Vec::new();
+            views(path, text, &mut none);
+            assert!(none.is_empty(), "{path}");
+        }
+    }
+
+    #[test]
     fn other_manifests_are_left_alone() {
         let mut out = Vec::new();
-        views("kind: ConfigMap\ndata:\n  A: U3VwM3JTM2NyZXQh\n", &mut out);
+        views(
+            "notes.md",
+            "kind: ConfigMap\ndata:\n  A: U3VwM3JTM2NyZXQh\n",
+            &mut out,
+        );
         assert!(out.is_empty());
     }
 

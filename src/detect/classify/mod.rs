@@ -582,7 +582,13 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     }
     // After `,` the pair is a call's last two arguments (`put("password", "x")`) only when the value ends
     // the call; `'pass', 'print', 'raise'` is a list of words.
-    if ctx.after_comma() && !ctx.positional {
+    // A row of a settings table in SQL (`INSERT ... VALUES ('SmtpPassword', 'x', 1)`) pairs the name
+    // and the value as its first two columns.
+    let sql_setting_row = ctx.path.to_ascii_lowercase().ends_with(".sql")
+        && ctx.name.is_some_and(|n| {
+            before.contains(&format!("('{n}'")) || before.contains(&format!("(N'{n}'"))
+        });
+    if ctx.after_comma() && !ctx.positional && !sql_setting_row {
         let rest = ctx
             .after()
             .trim_start_matches(['"', '\'', '`', '\\'])
@@ -1646,6 +1652,24 @@ mod tests {
             "Search__AdminKey"
         )
         .is_some());
+        // A settings row in SQL pairs its first two columns.
+        let row = "  ('RatingApiKey', '25df06cf5f16d123f12cd289bded6710', 1),";
+        assert!(conf(
+            "seed.sql",
+            row,
+            "25df06cf5f16d123f12cd289bded6710",
+            "RatingApiKey"
+        )
+        .is_some());
+        assert_eq!(
+            conf(
+                "seed.py",
+                row,
+                "25df06cf5f16d123f12cd289bded6710",
+                "RatingApiKey"
+            ),
+            None
+        );
         // A builder's setter after another call takes the value as its argument.
         let chain =
             format!(r#"DataSourceBuilder.create().username("app").password("{v}").build();"#);
