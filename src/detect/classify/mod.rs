@@ -1295,6 +1295,19 @@ mod tests {
             ),
             Some(Medium)
         );
+        // Words split by case count too (an OID's name in a C header), but not a trailing letter.
+        let oid = r#"#define LN_pkcs9_challengePassword    "challengePassword""#;
+        assert_eq!(
+            conf(
+                "obj_mac.h",
+                oid,
+                "challengePassword",
+                "LN_pkcs9_challengePassword"
+            ),
+            None
+        );
+        let weak = r#"final String password = "passwordA";"#;
+        assert!(conf("UserTest.java", weak, "passwordA", "password").is_some());
         // A setting's name in `<add key=... value=...>` and an accessor's argument are names.
         assert_eq!(
             conf(

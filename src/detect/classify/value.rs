@@ -178,7 +178,14 @@ pub fn describes_itself(v: &str, name: &str) -> bool {
             return true;
         }
     }
-    let separated = v.contains(['-', '_', ' ']);
+    // Words are separated by punctuation or by case (`challengePassword`, an OID's name in a C header;
+    // not `passwordA`, whose last "word" is a letter).
+    let separated = v.contains(['-', '_', ' '])
+        || (v
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+            && words(v).iter().all(|w| w.len() >= 3));
     if !separated
         || !v
             .bytes()
@@ -193,7 +200,7 @@ pub fn describes_itself(v: &str, name: &str) -> bool {
     let credential_word = |w: &str| {
         matches!(
             w,
-            "password" | "passwd" | "pwd" | "pass" | "token" | "secret" | "key"
+            "password" | "passwd" | "pwd" | "pass" | "passphrase" | "token" | "secret" | "key"
         )
     };
     value_words.len() >= 2
