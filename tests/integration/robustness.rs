@@ -383,6 +383,7 @@ const EXAMPLE_NAMES: &[&str] = &[
     "build.gradle",
     "Kconfig",
     "nvs.csv",
+    "requests.http",
 ];
 
 /// Every built-in rule's examples in a tree, each in a file its path globs admit.
