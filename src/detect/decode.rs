@@ -130,12 +130,22 @@ fn heads_values(header: &str, cells: &[Range<usize>]) -> bool {
 }
 
 /// A file whose name says what it holds and that holds one word: `secrets/db_password.txt` (a Compose
-/// secret), `admin_password`, `api_token.txt`. The word is presented as `password: <word>`, reported at
-/// the word. Templates (`db_password.txt.example`) keep their extension and are not such files.
+/// secret), `admin_password`, `api_token.txt`, `rsync.password`. The word is presented as
+/// `password: <word>`, reported at the word. Templates (`db_password.txt.example`) end in another
+/// extension and are not such files.
 fn secret_file(path: &str, text: &str) -> Option<View> {
     let file = path.rsplit(['/', '\\']).next()?.to_ascii_lowercase();
     let stem = file.strip_suffix(".txt").unwrap_or(&file);
-    if stem.contains('.') || text.len() > 512 {
+    // `rsync.password`, `db.pass`, `ci.token`: the extension says what the file holds.
+    let extension = stem.rsplit_once('.').map(|(_, e)| e);
+    let stem = match extension {
+        Some("pass" | "password" | "passwd" | "pwd") => "password",
+        Some("secret") => "secret",
+        Some("token") => "token",
+        Some(_) => return None,
+        None => stem,
+    };
+    if text.len() > 512 {
         return None;
     }
     let word = if stem.contains("password") || stem.contains("passwd") {
@@ -257,19 +267,37 @@ fn markdown_tables(text: &str, out: &mut Vec<View>) {
                 if value.is_empty() || value.len() > 256 || !value.is_ascii() {
                     continue;
                 }
+                // Notes, not values: `(open)`, `*(empty)*`, `_none_`, `-`, `N/A`.
+                if value.starts_with(['(', '*', '_', '<', '['])
+                    || matches!(
+                        value.to_ascii_lowercase().as_str(),
+                        "-" | "--" | "n/a" | "none"
+                    )
+                {
+                    continue;
+                }
                 let at = start + cell.start + row[cell.clone()].find(value).unwrap_or(0);
                 if view.text.is_empty() {
                     view.origin = at..at + value.len();
                 }
                 view.origin.end = at + value.len();
                 let whole = at..at + value.len();
+                // Quoted, so that a `#` or `;` inside the cell (`Yf@Root#2019`) is read as part of the
+                // value, not as a comment after it.
+                let quote = if value.contains('"') { "" } else { "\"" };
                 view.text.push_str(word);
                 view.text.push_str(": ");
-                view.map
-                    .extend(std::iter::repeat_n(whole.clone(), word.len() + 2));
+                view.text.push_str(quote);
+                view.map.extend(std::iter::repeat_n(
+                    whole.clone(),
+                    word.len() + 2 + quote.len(),
+                ));
                 view.text.push_str(value);
                 view.map
                     .extend((0..value.len()).map(|b| at + b..at + b + 1));
+                view.text.push_str(quote);
+                view.map
+                    .extend(std::iter::repeat_n(whole.end..whole.end, quote.len()));
                 view.text.push('\n');
                 view.map.push(whole.end..whole.end);
             }
@@ -587,7 +615,10 @@ mod tests {
         views("notes.md", text, &mut out);
         // One view for the table, a line per non-empty cell of the column.
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].text, "password: Kestrel-2024\npassword: Quarry-88\n");
+        assert_eq!(
+            out[0].text,
+            "password: \"Kestrel-2024\"\npassword: \"Quarry-88\"\n"
+        );
         for value in ["Kestrel-2024", "Quarry-88"] {
             let at = out[0].text.find(value).unwrap();
             let r = out[0].parent_range(&(at..at + value.len()));
@@ -601,8 +632,11 @@ mod tests {
             &mut rows,
         );
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].text, "secret: ddb21eab8f2c\ntoken: RyhKH19w\n");
-        assert_eq!(rows[1].text, "api_key: 69C5D209DA23\n");
+        assert_eq!(
+            rows[0].text,
+            "secret: \"ddb21eab8f2c\"\ntoken: \"RyhKH19w\"\n"
+        );
+        assert_eq!(rows[1].text, "api_key: \"69C5D209DA23\"\n");
         // A table without such a column gives nothing.
         let mut none = Vec::new();
         views(
@@ -621,9 +655,17 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].text, "password: WXW5abVrRh16q2vKCOG8\n");
         assert_eq!(&text[out[0].origin.clone()], "WXW5abVrRh16q2vKCOG8");
+        let mut ext = Vec::new();
+        views(
+            "ops/rsync/rsync.password",
+            "rsync_backup:Rsync@bk2019\n",
+            &mut ext,
+        );
+        assert_eq!(ext[0].text, "password: rsync_backup:Rsync@bk2019\n");
         // Templates, other files and files of sentences are left alone.
         for (path, text) in [
             ("secrets/db_password.txt.example", "WXW5abVrRh16q2vKCOG8\n"),
+            ("src/password.rs", "WXW5abVrRh16q2vKCOG8\n"),
             ("docs/passwords.md", "WXW5abVrRh16q2vKCOG8\n"),
             ("secrets/db_password.txt", "put the password here\n"),
             ("src/token.go", "package token\n"),

@@ -30,6 +30,10 @@ const PUBLIC_VALUES: &[&str] = &[
     // AWS documentation examples.
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    // Keys that products ship in their source, the same for every installation: Apache Shiro's default
+    // `rememberMe` cipher key and Nacos's default token secret (exploit write-ups quote both).
+    "kPH+bIxk5D2deZiIxcaaaA==",
+    "SecretKey012345678901234567890123456789012345678901234567890123456789",
 ];
 
 /// Whole values (compared case-insensitively) that stand for "put the real one here".

@@ -384,6 +384,7 @@ const EXAMPLE_NAMES: &[&str] = &[
     "Kconfig",
     "nvs.csv",
     "requests.http",
+    "resource.cfg",
 ];
 
 /// Every built-in rule's examples in a tree, each in a file its path globs admit.

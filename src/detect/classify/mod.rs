@@ -21,7 +21,8 @@ mod name;
 mod path;
 mod value;
 
-pub use name::{key_kind, names_a_digest, words, KeyKind};
+use base64::Engine as _;
+use name::{key_kind, names_a_digest, words, KeyKind};
 pub use value::{describes_itself, is_guid, is_wordy, looks_generated, shannon};
 
 use crate::severity::Confidence;
@@ -220,7 +221,8 @@ pub fn vetoed_for_every_rule(v: &str, ctx: &Context) -> bool {
         .is_some_and(|n| describes_itself(v, n) || names_a_digest(n))
         || disowned(v, &words(v), ctx.name)
         || sealed_ciphertext(v, ctx)
-        || v.starts_with(DPAPI_BLOB)
+        || is_ciphertext(v)
+        || unsigned_jwt(v)
         || public_client_key(v, ctx)
         || value::holds_a_slot(v)
         || (is_template_path(ctx.path) && value::is_stand_in(v, &v.to_ascii_lowercase()))
@@ -230,6 +232,45 @@ pub fn vetoed_for_every_rule(v: &str, ctx: &Context) -> bool {
 /// publish profile's `EncryptedPassword`, PowerShell's `ConvertFrom-SecureString` output. Ciphertext
 /// that only the machine or user who wrote it can open.
 const DPAPI_BLOB: &str = "AQAAANCMnd8BFdERjHoAwE";
+
+/// Ciphertext a tool wrote for itself: a DPAPI blob ([`DPAPI_BLOB`]) and Jenkins's `{AQAAAB...}`
+/// secrets, which only that Jenkins's master key opens.
+fn is_ciphertext(v: &str) -> bool {
+    v.starts_with(DPAPI_BLOB) || v.starts_with("{AQAAAB")
+}
+
+/// A JWT with an empty signature (`alg: none`): anyone can write one, so it proves nothing; an exploit
+/// or a test of the rejection path.
+fn unsigned_jwt(v: &str) -> bool {
+    v.starts_with("eyJ") && v.ends_with('.') && v.matches('.').count() == 2
+}
+
+/// An HTTP Basic credential that decodes to no password (`user:`) or to the words of a template
+/// (`username:password`).
+fn empty_or_template_basic(v: &str, ctx: &Context) -> bool {
+    if !ctx
+        .before()
+        .to_ascii_lowercase()
+        .trim_end()
+        .ends_with("basic")
+    {
+        return false;
+    }
+    let Some(decoded) = base64::engine::general_purpose::STANDARD
+        .decode(v.trim_end_matches(['"', '\'', ',']))
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
+        return false;
+    };
+    match decoded.split_once(':') {
+        Some((_, "")) => true,
+        Some((user, pass)) => {
+            matches!(user, "username" | "user" | "login") && matches!(pass, "password" | "pass")
+        }
+        None => false,
+    }
+}
 
 /// Keys that an app ships to every client, public by design: RevenueCat's SDK keys (`appl_`, `goog_`,
 /// `amzn_`, `strp_`), Branch's `key_live_`, and any key whose name says search-only, publishable or
@@ -419,10 +460,11 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     // look generated.
     if is_hash(&lower)
         || guid_id()
-        || v.starts_with(['[', '?', '-', '!', ',', ';', ')', '|'])
+        || v.starts_with(['[', '(', '?', '-', '!', ',', ';', ')', '|'])
         || (v.starts_with('+') && !looks_generated(v))
     {
-        // Hashes, ids, ARM expressions and lists, `${VAR:?msg}` and `${VAR:-default}` operands.
+        // Hashes, ids, ARM expressions and lists, `(Get-Random)` calls, `${VAR:?msg}` and
+        // `${VAR:-default}` operands.
         return None;
     }
     // NATS public nkeys (`U`, `A`, `O`, `N`, `C` then 55 base32 characters) identify a user, account or
@@ -458,7 +500,12 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
         return None;
     }
     // Encrypted values: sops (`ENC[AES256_GCM,...]`) and SealedSecret ciphertexts.
-    if lower.starts_with("enc[") || v.starts_with(DPAPI_BLOB) || sealed_ciphertext(v, ctx) {
+    if lower.starts_with("enc[")
+        || is_ciphertext(v)
+        || unsigned_jwt(v)
+        || empty_or_template_basic(v, ctx)
+        || sealed_ciphertext(v, ctx)
+    {
         return None;
     }
     // The name, as the text before the value spells it: a path segment (`/run/secrets/jwt_secret`), one
@@ -1643,6 +1690,36 @@ mod tests {
                 "change-me-to-64-random-hex-chars",
                 "JWT_SIGNING_KEY",
             ),
+            (
+                "config.xml",
+                "<managerPasswordSecret>{AQAAABAAAAAgVqSh4Whv7H4u}</managerPasswordSecret>",
+                "{AQAAABAAAAAgVqSh4Whv7H4u}",
+                "managerPasswordSecret",
+            ),
+            (
+                "poc.py",
+                r#"NONE_TOKEN = "eyJhbGciOiJub25lIn0.eyJpZCI6MX0.""#,
+                "eyJhbGciOiJub25lIn0.eyJpZCI6MX0.",
+                "NONE_TOKEN",
+            ),
+            (
+                "ws_test.go",
+                r#"req.Header.Set("Authorization", "Basic d3N1c2VyOg==")"#,
+                "d3N1c2VyOg==",
+                "Authorization",
+            ),
+            (
+                "notes.md",
+                "Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ=",
+                "dXNlcm5hbWU6cGFzc3dvcmQ=",
+                "Authorization",
+            ),
+            (
+                "New-Key.ps1",
+                "ssh-keygen -f generated -N (Get-Random -Maximum 99999)",
+                "(Get-Random",
+                "N",
+            ),
         ] {
             assert_eq!(conf(path, line, value, name), None, "{line}");
         }
@@ -1663,6 +1740,23 @@ mod tests {
             pair,
             "A3A2CC333841184E7D6D198BD8EA8912",
             "Search__AdminKey"
+        )
+        .is_some());
+        // Session cookies and a server's authorization token are credentials by name.
+        let cookie = r#"    "JSESSIONID": "91C595E4D1936022D77C738770ADE0FA","#;
+        assert!(conf(
+            "poc.py",
+            cookie,
+            "91C595E4D1936022D77C738770ADE0FA",
+            "JSESSIONID"
+        )
+        .is_some());
+        let authz = r#"opts.Authorization = "M5H8brpiUlKSzCDQFiWxhbc3""#;
+        assert!(conf(
+            "auth_test.go",
+            authz,
+            "M5H8brpiUlKSzCDQFiWxhbc3",
+            "Authorization"
         )
         .is_some());
         // A settings row in SQL pairs its first two columns.

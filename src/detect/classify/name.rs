@@ -262,6 +262,10 @@ pub fn key_kind(name: &str) -> Option<KeyKind> {
             _ => return None,
         },
         "credential" | "credentials" | "creds" | "cred" => KeyKind::Credential,
+        // A session cookie's value is the signed-in session (`JSESSIONID`, `PHPSESSID`).
+        "jsessionid" | "phpsessid" => KeyKind::Token,
+        // `opts.Authorization = "..."`: a server's authorization token, when the value is generated.
+        "authorization" => KeyKind::Bare,
         _ => return None,
     };
     Some(kind)
