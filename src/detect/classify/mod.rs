@@ -228,6 +228,13 @@ pub fn vetoed_for_every_rule(v: &str, ctx: &Context) -> bool {
         || (is_template_path(ctx.path) && value::is_stand_in(v, &v.to_ascii_lowercase()))
 }
 
+/// Whether `hay` holds `needle` (lower-case ASCII) in any case, without copying `hay`.
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// The base64 of the header every Windows DPAPI blob starts with: NuGet's encrypted `Password`, a
 /// publish profile's `EncryptedPassword`, PowerShell's `ConvertFrom-SecureString` output. Ciphertext
 /// that only the machine or user who wrote it can open.
@@ -248,12 +255,8 @@ fn unsigned_jwt(v: &str) -> bool {
 /// An HTTP Basic credential that decodes to no password (`user:`) or to the words of a template
 /// (`username:password`).
 fn empty_or_template_basic(v: &str, ctx: &Context) -> bool {
-    if !ctx
-        .before()
-        .to_ascii_lowercase()
-        .trim_end()
-        .ends_with("basic")
-    {
+    let before = ctx.before().trim_end().as_bytes();
+    if before.len() < 5 || !before[before.len() - 5..].eq_ignore_ascii_case(b"basic") {
         return false;
     }
     let Some(decoded) = base64::engine::general_purpose::STANDARD
@@ -287,11 +290,12 @@ fn public_client_key(v: &str, ctx: &Context) -> bool {
     let intent_secret = ["pi_", "seti_"].iter().any(|p| v.starts_with(p)) && v.contains("_secret_");
     // A Sentry DSN's key (`https://<32 hex>@o1.ingest.sentry.io/2`) only submits events, by design
     // from every client.
-    let sentry_dsn = {
-        let line = format!("{}{}", ctx.before(), ctx.after()).to_ascii_lowercase();
-        line.contains("sentry") || ctx.before().to_ascii_lowercase().contains("dsn")
-    } && v.len() == 32
-        && v.bytes().all(|b| b.is_ascii_hexdigit());
+    // The value's shape first: the line is searched only for a 32-hex value, not for every candidate.
+    let sentry_dsn = v.len() == 32
+        && v.bytes().all(|b| b.is_ascii_hexdigit())
+        && (contains_ignore_case(ctx.before(), "sentry")
+            || contains_ignore_case(ctx.after(), "sentry")
+            || contains_ignore_case(ctx.before(), "dsn"));
     let public_name = ctx.name.is_some_and(|n| {
         let ws = words(n);
         ws.iter().any(|w| w == "publishable")
@@ -631,11 +635,16 @@ pub fn classify(value: &str, ctx: &Context) -> Option<Confidence> {
     // the call; `'pass', 'print', 'raise'` is a list of words.
     // A row of a settings table in SQL (`INSERT ... VALUES ('SmtpPassword', 'x', 1)`) pairs the name
     // and the value as its first two columns.
-    let sql_setting_row = ctx.path.to_ascii_lowercase().ends_with(".sql")
-        && ctx.name.is_some_and(|n| {
-            before.contains(&format!("('{n}'")) || before.contains(&format!("(N'{n}'"))
-        });
-    if ctx.after_comma() && !ctx.positional && !sql_setting_row {
+    // Asked only after a comma, the one place it changes the answer.
+    let sql_setting_row = || {
+        let path = ctx.path.as_bytes();
+        path.len() >= 4
+            && path[path.len() - 4..].eq_ignore_ascii_case(b".sql")
+            && ctx.name.is_some_and(|n| {
+                before.contains(&format!("('{n}'")) || before.contains(&format!("(N'{n}'"))
+            })
+    };
+    if ctx.after_comma() && !ctx.positional && !sql_setting_row() {
         let rest = ctx
             .after()
             .trim_start_matches(['"', '\'', '`', '\\'])
